@@ -1,0 +1,138 @@
+"""The only place that puts the stages in order: load, validate, link, render, write."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from generator.config import SiteConfig, load_config, with_trailing_slash
+from generator.errors import BuildFailed, Diagnostic
+from generator.link import Site, link_site
+from generator.load import StaticFile, list_static_files, load_records
+from generator.pages import Page, plan_pages
+from generator.render import (
+    STATIC_DIR,
+    THEME_DIR,
+    check_templates,
+    make_environment,
+    render_page,
+)
+from generator.schemacheck import is_http_url
+from generator.validate import validate_records
+from generator.write import MARKER, Staging, check_output_dir
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedSite:
+    """A site that loaded, validated and linked, with what it needs to be rendered."""
+
+    site: Site
+    env: jinja2.Environment
+    pages: tuple[Page, ...]
+    static: tuple[StaticFile, ...]
+    warnings: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """What a build wrote."""
+
+    pages: int
+    files: int
+    seconds: float
+    warnings: tuple[Diagnostic, ...]
+
+
+def check_site(site_dir: Path, base_url: str | None = None) -> CheckedSite:
+    """Load, validate and link the site and compile its templates; write nothing.
+
+    Raises BuildFailed with every error found (and the warnings) when anything is wrong.
+    """
+    config = _with_base_url(load_config(site_dir), base_url)
+    raw, diagnostics = load_records(site_dir, config)
+    records, problems = validate_records(config, raw)
+    diagnostics += problems
+    valid = {r.key for r in records}
+    broken = frozenset(f"{r.type}:{r.slug}" for r in raw) - valid
+    site, problems = link_site(config, records, broken)
+    diagnostics += problems
+    static, problems = _static_files(site_dir)
+    diagnostics += problems
+    env = make_environment(site, site_dir) if site else None
+    if env is not None:
+        diagnostics += check_templates(env, site_dir)
+    pages = plan_pages(site) if site else ()
+    diagnostics += _collisions(pages, static)
+    if site is None or env is None or any(d.is_error for d in diagnostics):
+        raise BuildFailed(diagnostics)
+    return CheckedSite(site, env, pages, tuple(static), tuple(sorted(diagnostics)))
+
+
+def build_site(site_dir: Path, out_dir: Path, base_url: str | None = None) -> BuildResult:
+    """Build the site into `out_dir`, replacing it only when every page rendered."""
+    started = time.perf_counter()
+    refused = check_output_dir(out_dir, site_dir)
+    try:
+        checked = check_site(site_dir, base_url)
+    except BuildFailed as failed:
+        raise BuildFailed([*failed.diagnostics, *refused]) from None
+    if refused:
+        raise BuildFailed(refused)
+    errors: list[Diagnostic] = []
+    try:
+        with Staging(out_dir) as staging:
+            for page in checked.pages:
+                rendered = render_page(checked.env, checked.site, page, site_dir)
+                if isinstance(rendered, Diagnostic):
+                    errors.append(rendered)
+                else:
+                    staging.write(rendered.path, rendered.content)
+            if errors:
+                raise BuildFailed(errors)
+            for static in checked.static:
+                staging.copy(static.dest, static.source)
+            staging.commit()
+    except OSError as exc:
+        where = exc.filename or out_dir
+        raise BuildFailed([Diagnostic(str(where), 1, 1, f"cannot write the output: "
+                                      f"{exc.strerror or exc}")]) from None
+    return BuildResult(len(checked.pages), len(checked.pages) + len(checked.static),
+                       time.perf_counter() - started, checked.warnings)
+
+
+def _with_base_url(config: SiteConfig, base_url: str | None) -> SiteConfig:
+    if base_url is None:
+        return config
+    if not is_http_url(base_url):
+        raise BuildFailed([Diagnostic("--base-url", 1, 1, f"'{base_url}' is not an http:// or "
+                                      "https:// URL")])
+    return dataclasses.replace(config, base_url=with_trailing_slash(base_url))
+
+
+def _static_files(site_dir: Path) -> tuple[list[StaticFile], list[Diagnostic]]:
+    """The theme's static files overlaid by the site's own (the site wins)."""
+    theme, _ = list_static_files(THEME_DIR / STATIC_DIR, THEME_DIR)
+    own, diagnostics = list_static_files(site_dir / STATIC_DIR, site_dir)
+    merged = {f.dest: f for f in theme} | {f.dest: f for f in own}
+    return [merged[dest] for dest in sorted(merged)], diagnostics
+
+
+def _collisions(pages: tuple[Page, ...], static: list[StaticFile]) -> list[Diagnostic]:
+    """An error naming every input when two of them would write one output path."""
+    claims: dict[str, list[str]] = {}
+    for page in pages:
+        claims.setdefault(page.path, []).append(page.origin)
+    for f in static:
+        claims.setdefault(f.dest, []).append(f"{STATIC_DIR}/{f.dest}")
+    claims.setdefault(MARKER, []).append("factsheet's output marker")
+    diagnostics = []
+    for path, origins in sorted(claims.items()):
+        if len(origins) > 1:
+            names = " and ".join(sorted(origins))
+            diagnostics += [Diagnostic(o, 1, 1, f"output path '{path}' is written by both {names}")
+                            for o in sorted(set(origins)) if "/" in o or o.endswith(".yaml")]
+    return diagnostics

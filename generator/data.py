@@ -1,0 +1,94 @@
+"""Records as JSON data: refs resolved to URLs relative to the JSON file itself."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from generator import urls
+from generator.link import Site
+from generator.schema import FIELD_TYPES, SOURCE_TYPE
+from generator.validate import Record
+from generator.views import PageBuilder
+
+FORMAT_VERSION = 1
+
+
+def record_json(site: Site, key: str, path: str) -> tuple[bytes, frozenset[str]]:
+    """A record's index.json, and the records it depends on."""
+    builder = PageBuilder(site, path)
+    return _dump(record_data(builder, site.records[key])), frozenset(builder.used)
+
+
+def site_json(site: Site, path: str) -> bytes:
+    """data/site.json: the site's settings, its types and every record."""
+    builder = PageBuilder(site, path)
+    config = site.config
+    data = {
+        "format": FORMAT_VERSION,
+        "title": config.title,
+        "description": config.description,
+        "language": config.language,
+        "base_url": config.base_url,
+        "types": [{"name": t.name, "label": t.label, "plural": t.plural, "folder": t.folder,
+                   "url": builder.url(urls.list_page(t.folder)),
+                   "count": len(site.by_type[t.name])} for t in config.types],
+        "records": [record_data(builder, r) for t in config.types for r in site.by_type[t.name]],
+    }
+    return _dump(data)
+
+
+def record_data(builder: PageBuilder, record: Record) -> dict[str, Any]:
+    """One record as plain data, links relative to the builder's page."""
+    type_spec = builder.site.config.type(record.type)
+    fields: dict[str, Any] = {}
+    for spec in type_spec.fields:
+        value = record.fields.get(spec.name)
+        if value is not None and FIELD_TYPES[spec.type].is_ref:
+            slugs = [value] if isinstance(value, str) else value
+            refs = [ref_data(builder, f"{spec.to}:{slug}") for slug in slugs]
+            fields[spec.name] = refs[0] if isinstance(value, str) else refs
+        elif value is not None:
+            fields[spec.name] = value
+    folder = type_spec.folder
+    return {
+        "type": record.type,
+        "slug": record.slug,
+        "title": record.title,
+        "url": builder.url(urls.record_page(folder, record.slug)),
+        "data": builder.url(urls.record_data(folder, record.slug)),
+        "fields": fields,
+        "facts": [{
+            "number": fact.number,
+            "date": fact.date,
+            "text": fact.text,
+            "quote": fact.quote,
+            "source": ref_data(builder, f"{SOURCE_TYPE}:{fact.source}"),
+            "quote_url": builder.record_url(f"{SOURCE_TYPE}:{fact.source}",
+                                            builder.site.fact_anchors[(record.key, fact.number)]),
+            "about": [ref_data(builder, key) for key in fact.about],
+        } for fact in record.facts],
+        "backlinks": [{"label": group.label,
+                       "links": [ref_data(builder, b.record, b.fact) for b in group.links]}
+                      for group in builder.site.backlinks.get(record.key, ())],
+    }
+
+
+def ref_data(builder: PageBuilder, key: str, fact: int = 0) -> dict[str, Any]:
+    """A reference to another record: its type, slug, title and URLs."""
+    record = builder.site.records[key]
+    folder = builder.site.config.type(record.type).folder
+    ref: dict[str, Any] = {
+        "type": record.type,
+        "slug": record.slug,
+        "title": record.title,
+        "url": builder.record_url(key, f"fact-{fact}" if fact else ""),
+        "data": builder.url(urls.record_data(folder, record.slug)),
+    }
+    if fact:
+        ref["fact"] = fact
+    return ref
+
+
+def _dump(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

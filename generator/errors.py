@@ -1,0 +1,76 @@
+"""One diagnostic type for every stage, printed in the GCC form editors jump to."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Diagnostic:
+    """A problem at `path:line:col` (1-based; a whole-file problem is at 1:1)."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+    severity: str = "error"
+    source_line: str = ""
+
+    def format(self) -> str:
+        """`path:line:col: severity: message`, then the offending line and a caret."""
+        head = f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        if not self.source_line.strip():
+            return head
+        shown = _UNPRINTABLE.sub("\N{REPLACEMENT CHARACTER}", self.source_line)
+        # Keep tabs so the caret lines up under the column in any terminal.
+        lead = "".join(c if c == "\t" else " " for c in shown[: self.col - 1])
+        return f"{head}\n    {shown}\n    {lead}^"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+class BuildFailed(Exception):
+    """Raised by a stage when user input has errors; carries every diagnostic found."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = tuple(sorted(set(diagnostics)))
+        super().__init__(f"{len(self.diagnostics)} error(s)")
+
+
+def error_at(path: str, text: str | None, line: int, col: int, message: str) -> Diagnostic:
+    """An error at line:col of a file whose text is known, quoting that line."""
+    return Diagnostic(path, line, col, message, "error", source_line(text, line))
+
+
+def source_line(text: str | None, line: int) -> str:
+    """Line `line` (1-based) of `text`, without its line break; '' if there is none."""
+    if not text or line < 1:
+        return ""
+    lines = text.splitlines()
+    return lines[line - 1].rstrip("\r\n") if line <= len(lines) else ""
+
+
+def format_all(diagnostics: Iterable[Diagnostic]) -> str:
+    """Every diagnostic, sorted by path and position, then a count line."""
+    ordered = sorted(set(diagnostics))
+    errors = sum(d.is_error for d in ordered)
+    warnings = len(ordered) - errors
+    lines = [d.format() for d in ordered]
+    counts = [f"{n} {word}{'s' if n != 1 else ''}"
+              for n, word in ((errors, "error"), (warnings, "warning")) if n]
+    if counts:
+        lines.append(" and ".join(counts) + ".")
+    return "\n".join(lines)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' for the closest choice, or '' when none is close."""
+    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

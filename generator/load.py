@@ -1,0 +1,130 @@
+"""Find and read the site's input files: content/**/*.yaml and static/ (the only reader)."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.config import SiteConfig
+from generator.errors import Diagnostic, did_you_mean
+from generator.yamlsrc import Document, parse_yaml
+
+CONTENT_DIR = "content"
+RECORD_SUFFIX = ".yaml"
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """One content file, parsed but not yet checked against its type."""
+
+    type: str
+    slug: str
+    doc: Document
+
+
+@dataclass(frozen=True, slots=True)
+class StaticFile:
+    """A file copied verbatim: `source` on disk to `dest` in the output."""
+
+    dest: str
+    source: Path
+
+
+def load_records(site_dir: Path, config: SiteConfig) -> tuple[list[RawRecord], list[Diagnostic]]:
+    """Every record file under content/, parsed; diagnostics for files that cannot be."""
+    content = site_dir / CONTENT_DIR
+    by_folder = {t.folder: t.name for t in config.types}
+    records: list[RawRecord] = []
+    diagnostics: list[Diagnostic] = []
+    for entry in _sorted_entries(content):
+        rel = f"{CONTENT_DIR}/{entry.name}"
+        if entry.is_dir() and entry.name in by_folder:
+            found, problems = _load_folder(site_dir, Path(entry.path), by_folder[entry.name])
+            records.extend(found)
+            diagnostics.extend(problems)
+        elif entry.is_dir():
+            diagnostics.append(Diagnostic(rel, 1, 1, f"folder '{entry.name}' is not the folder "
+                                          f"of any record type{did_you_mean(entry.name, by_folder)}"
+                                          f" (types' folders: {', '.join(sorted(by_folder))})"))
+        else:
+            diagnostics.append(Diagnostic(rel, 1, 1, "ignored: records go in "
+                                          f"{CONTENT_DIR}/<folder>/<slug>{RECORD_SUFFIX}",
+                                          "warning"))
+    return records, diagnostics
+
+
+def _sorted_entries(folder: Path) -> list[os.DirEntry[str]]:
+    # Hidden files and editors' backups are not content.
+    try:
+        with os.scandir(folder) as entries:
+            return sorted((e for e in entries if not e.name.startswith(".")
+                           and not e.name.endswith("~")), key=lambda e: e.name)
+    except FileNotFoundError:
+        return []
+
+
+def _load_folder(site_dir: Path, folder: Path, type_name: str
+                 ) -> tuple[list[RawRecord], list[Diagnostic]]:
+    records: list[RawRecord] = []
+    diagnostics: list[Diagnostic] = []
+    for entry in _sorted_entries(folder):
+        rel = f"{CONTENT_DIR}/{folder.name}/{entry.name}"
+        stem, suffix = os.path.splitext(entry.name)
+        if entry.is_dir() or suffix != RECORD_SUFFIX:
+            hint = f"; rename it to {stem}{RECORD_SUFFIX}" if suffix == ".yml" else ""
+            diagnostics.append(Diagnostic(rel, 1, 1, f"ignored: not a {RECORD_SUFFIX} file{hint}",
+                                          "error" if hint else "warning"))
+            continue
+        if not _SLUG.fullmatch(stem):
+            diagnostics.append(Diagnostic(rel, 1, 1, f"'{stem}' is not a valid slug: use "
+                                          "lowercase letters, digits and '-' (e.g. "
+                                          f"'{_suggest_slug(stem)}{RECORD_SUFFIX}')"))
+            continue
+        outside = _outside(site_dir, Path(entry.path))
+        if outside:
+            diagnostics.append(Diagnostic(rel, 1, 1, outside))
+            continue
+        try:
+            raw = Path(entry.path).read_bytes()
+        except OSError as exc:
+            diagnostics.append(Diagnostic(rel, 1, 1, f"cannot read: {exc.strerror}"))
+            continue
+        doc = parse_yaml(rel, raw)
+        if isinstance(doc, Diagnostic):
+            diagnostics.append(doc)
+        else:
+            records.append(RawRecord(type_name, stem, doc))
+    return records, diagnostics
+
+
+def _suggest_slug(stem: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "my-record"
+
+
+def _outside(site_dir: Path, path: Path) -> str:
+    """Why `path` may not be read (a link that leads out of the site), or ''."""
+    real, root = os.path.realpath(path), os.path.realpath(site_dir)
+    if os.path.commonpath([real, root]) != root:
+        return "a symbolic link that leads outside the site; copy the file in instead"
+    return ""
+
+
+def list_static_files(folder: Path, site_dir: Path) -> tuple[list[StaticFile], list[Diagnostic]]:
+    """Every file under `folder` (recursively, hidden files skipped), in a stable order."""
+    files: list[StaticFile] = []
+    diagnostics: list[Diagnostic] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(n for n in filenames if not n.startswith(".")):
+            path = Path(dirpath, name)
+            dest = path.relative_to(folder).as_posix()
+            outside = _outside(site_dir, path) if site_dir in path.parents else ""
+            if outside:
+                diagnostics.append(Diagnostic(path.relative_to(site_dir).as_posix(), 1, 1,
+                                              outside))
+            else:
+                files.append(StaticFile(dest, path))
+    return files, diagnostics

@@ -1,0 +1,210 @@
+"""The site's pages: which output paths exist, and what each one's template is given."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from generator import urls
+from generator.link import Site
+from generator.markup import render_markdown
+from generator.views import FactView, FieldView, LinkView, PageBuilder, type_fields
+
+LATEST_FACTS = 8
+DESCRIPTION_LENGTH = 160
+_TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One output file: `kind` says how it is made, `key` which type or record it shows."""
+
+    path: str
+    kind: str
+    key: str = ""
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    label: str
+    url: str
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SiteView:
+    """The site as every template sees it."""
+
+    title: str
+    description: str
+    language: str
+    base_url: str
+    home_url: str
+    stylesheet_url: str
+    data_url: str
+    nav: tuple[NavItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PageView:
+    """The page being rendered: its title, description and public URL (if known)."""
+
+    kind: str
+    path: str
+    title: str
+    description: str
+    canonical: str
+
+
+@dataclass(frozen=True, slots=True)
+class TypeSummary:
+    name: str
+    label: str
+    plural: str
+    url: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    """One row of a list page."""
+
+    title: str
+    url: str
+    fields: dict[str, FieldView]
+    fact_count: int
+
+
+HTML_KINDS = ("home", "list", "record", "not-found")
+
+
+def plan_pages(site: Site) -> tuple[Page, ...]:
+    """Every page and data file the site has, each with the input that asks for it."""
+    pages = [Page(urls.HOME, "home", origin="site.yaml"),
+             Page(urls.NOT_FOUND, "not-found", origin="site.yaml"),
+             Page(urls.SITE_DATA, "site-data", origin="site.yaml")]
+    for t in site.config.types:
+        pages.append(Page(urls.list_page(t.folder), "list", t.name, "site.yaml"))
+        for record in site.by_type[t.name]:
+            pages.append(Page(urls.record_page(t.folder, record.slug), "record", record.key,
+                              record.path))
+            pages.append(Page(urls.record_data(t.folder, record.slug), "record-data",
+                              record.key, record.path))
+    return tuple(pages)
+
+
+def template_names(site: Site, page: Page) -> list[str]:
+    """The templates that may render `page`, most specific first."""
+    if page.kind == "record":
+        return [f"{site.records[page.key].type}.html", "record.html"]
+    if page.kind == "list":
+        return [f"{page.key}-list.html", "list.html"]
+    return {"home": ["home.html"], "not-found": ["404.html"]}[page.kind]
+
+
+def page_context(site: Site, page: Page) -> tuple[dict[str, Any], frozenset[str]]:
+    """What the template of `page` is given, and the records it depends on."""
+    builder = PageBuilder(site, page.path)
+    if page.kind == "record":
+        record = site.records[page.key]
+        view = builder.record_view(record)
+        title, description = view.title, _record_description(site, view)
+        extra: dict[str, Any] = {"record": view}
+    elif page.kind == "list":
+        type_spec = site.config.type(page.key)
+        title, description = type_spec.plural, f"{type_spec.plural} in {site.config.title}"
+        extra = {"type": _type_summary(builder, page.key),
+                 "columns": type_fields(type_spec),
+                 "items": tuple(_list_item(builder, r.key) for r in site.by_type[page.key])}
+    elif page.kind == "home":
+        title, description = site.config.title, site.config.description
+        extra = {"types": tuple(_type_summary(builder, t.name) for t in site.config.types),
+                 "latest_facts": _latest_facts(builder),
+                 "fact_count": sum(len(r.facts) for r in site.records.values())}
+    else:
+        title, description = "Page not found", "There is no page at this address."
+        extra = {}
+    context = {
+        "site": _site_view(builder, page),
+        "page": PageView(page.kind, page.path, title, description, _canonical(site, page)),
+        "root": builder.root,
+        **extra,
+    }
+    # Lists and the home page also change when a record is added or removed.
+    membership = {"list": {f"{page.key}:*"}, "home": {"*"}}.get(page.kind, set())
+    return context, frozenset(builder.used | membership)
+
+
+def markdown_filter(site: Site) -> Any:
+    """The `markdown` template filter: Markdown -> HTML, record links relative to the page."""
+    folders = {t.name: t.folder for t in site.config.types}
+
+    def render(text: str, root: str, inline: bool = False) -> str:
+        def resolve(key: str) -> str:
+            type_name, slug = key.split(":", 1)
+            return root + urls.record_page(folders[type_name], slug)
+        return render_markdown(text, resolve, site.type_names, inline=inline)
+    return render
+
+
+def plain_text(markdown_html: str) -> str:
+    """Rendered HTML as one line of plain text (for meta descriptions)."""
+    return " ".join(html.unescape(_TAG.sub(" ", markdown_html)).split())
+
+
+def shorten(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
+    """`text` cut at a word boundary to at most `limit` characters."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def _record_description(site: Site, view: Any) -> str:
+    for prose in view.prose:
+        if prose.type == "markdown":
+            return shorten(plain_text(markdown_filter(site)(prose.value, "")))
+        return shorten(" ".join(prose.paragraphs))
+    facts = len(view.facts)
+    return f"{view.type_label}: {view.title}, with {facts} sourced fact{'s' * (facts != 1)}."
+
+
+def _site_view(builder: PageBuilder, page: Page) -> SiteView:
+    config = builder.site.config
+    nav = tuple(NavItem(t.plural, builder.url(urls.list_page(t.folder)),
+                        page.key == t.name or (page.kind == "record"
+                                               and page.key.startswith(t.name + ":")))
+                for t in config.types)
+    return SiteView(config.title, config.description, config.language, config.base_url or "",
+                    builder.url(urls.HOME), builder.url(urls.STYLESHEET),
+                    builder.url(urls.SITE_DATA), nav)
+
+
+def _canonical(site: Site, page: Page) -> str:
+    base = site.config.base_url
+    return urls.absolute(base, page.path) if base and page.kind != "not-found" else ""
+
+
+def _type_summary(builder: PageBuilder, type_name: str) -> TypeSummary:
+    t = builder.site.config.type(type_name)
+    return TypeSummary(t.name, t.label, t.plural, builder.url(urls.list_page(t.folder)),
+                       len(builder.site.by_type[t.name]))
+
+
+def _list_item(builder: PageBuilder, key: str) -> ListItem:
+    record = builder.site.records[key]
+    type_spec = builder.site.config.type(record.type)
+    fields = {f.name: builder.field_view(f, record.fields[f.name])
+              for f in type_fields(type_spec) if f.name in record.fields}
+    link: LinkView = builder.link(key)
+    return ListItem(record.title, link.url, fields, len(record.facts))
+
+
+def _latest_facts(builder: PageBuilder) -> tuple[FactView, ...]:
+    dated = [(fact.date, record.key, fact) for record in builder.site.records.values()
+             for fact in record.facts if fact.date]
+    dated.sort(key=lambda item: (item[0], item[1], -item[2].number), reverse=True)
+    return tuple(builder.fact_view(builder.site.records[key], fact)
+                 for _, key, fact in dated[:LATEST_FACTS])

@@ -1,0 +1,131 @@
+"""Jinja2 set-up and page rendering: each page is made from the linked Site alone."""
+
+from __future__ import annotations
+
+import functools
+import os
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from generator import data
+from generator.errors import Diagnostic, error_at
+from generator.link import Site
+from generator.pages import HTML_KINDS, Page, markdown_filter, page_context, template_names
+
+THEME_DIR = Path(__file__).parent / "theme"
+TEMPLATES_DIR = "templates"
+STATIC_DIR = "static"
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPage:
+    """One output file's bytes, and the records it was made from."""
+
+    path: str
+    content: bytes
+    depends_on: frozenset[str]
+
+
+def template_dirs(site_dir: Path) -> list[Path]:
+    """Where templates are looked up: the site's own first, then the built-in theme."""
+    return [site_dir / TEMPLATES_DIR, THEME_DIR / TEMPLATES_DIR]
+
+
+def make_environment(site: Site, site_dir: Path) -> jinja2.Environment:
+    """A Jinja2 environment for `site`: autoescaped, strict about undefined names."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(site_dir)]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    to_html = functools.lru_cache(maxsize=4096)(markdown_filter(site))
+
+    # markdown-it escapes raw HTML, so its output is safe to mark as such.
+    @jinja2.pass_context
+    def markdown(context: jinja2.runtime.Context, text: str) -> Markup:
+        return Markup(to_html(text, context["root"]))
+
+    @jinja2.pass_context
+    def markdown_inline(context: jinja2.runtime.Context, text: str) -> Markup:
+        return Markup(to_html(text, context["root"], True))
+
+    env.filters["markdown"] = markdown
+    env.filters["markdown_inline"] = markdown_inline
+    return env
+
+
+def check_templates(env: jinja2.Environment, site_dir: Path) -> list[Diagnostic]:
+    """A diagnostic for every template (the site's and the theme's) that does not compile."""
+    diagnostics = []
+    for name in env.list_templates(extensions=["html", "xml", "txt"]):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            diagnostics.append(_syntax_error(exc, site_dir))
+    return diagnostics
+
+
+def render_page(env: jinja2.Environment, site: Site, page: Page, site_dir: Path
+                ) -> RenderedPage | Diagnostic:
+    """Render one page; a template problem comes back as a Diagnostic at its template line."""
+    if page.kind == "record-data":
+        content, used = data.record_json(site, page.key, page.path)
+        return RenderedPage(page.path, content, used)
+    if page.kind == "site-data":
+        return RenderedPage(page.path, data.site_json(site, page.path), frozenset({"*"}))
+    assert page.kind in HTML_KINDS
+    context, used = page_context(site, page)
+    try:
+        template = env.select_template(template_names(site, page))
+        text = template.render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        return _syntax_error(exc, site_dir)
+    except jinja2.TemplateNotFound as exc:
+        return Diagnostic(TEMPLATES_DIR, 1, 1, f"no template for {page.path}: {exc.message}")
+    except Exception as exc:  # a template raised: report where, never a traceback
+        return _runtime_error(exc, site_dir)
+    return RenderedPage(page.path, text.encode("utf-8"), used)
+
+
+def display_path(filename: str, site_dir: Path) -> str:
+    """A template's path as users see it: relative to the site when inside it."""
+    try:
+        return Path(filename).resolve().relative_to(site_dir.resolve()).as_posix()
+    except ValueError:
+        return os.path.normpath(filename)
+
+
+def _syntax_error(exc: jinja2.TemplateSyntaxError, site_dir: Path) -> Diagnostic:
+    filename = exc.filename or exc.name or "?"
+    text = exc.source if exc.source is not None else _read(filename)
+    return error_at(display_path(filename, site_dir), text, exc.lineno, 1,
+                    f"template syntax error: {exc.message}")
+
+
+def _runtime_error(exc: Exception, site_dir: Path) -> Diagnostic:
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+              if frame.filename.endswith(".html") and os.path.isfile(frame.filename)]
+    message = str(exc) if isinstance(exc, jinja2.TemplateError) else \
+        f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, jinja2.UndefinedError):
+        message = f"undefined: {message}"
+    if not frames:
+        return Diagnostic(TEMPLATES_DIR, 1, 1, f"template error: {message}")
+    frame = frames[-1]
+    return error_at(display_path(frame.filename, site_dir), _read(frame.filename),
+                    frame.lineno or 1, 1, f"template error: {message}")
+
+
+def _read(filename: str) -> str | None:
+    try:
+        return Path(filename).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -1,0 +1,157 @@
+"""JSON Schema validation of a YAML document, with each error placed at its line:col."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import urllib.parse
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+
+from generator.errors import Diagnostic, did_you_mean
+from generator.schema import FORMAT_WORDS, PATTERN_WORDS, TEXT_PATTERN, TYPE_WORDS
+from generator.yamlsrc import Document, KeyPath
+
+FORMATS = FormatChecker(formats=())
+
+
+def is_date(value: object) -> bool:
+    """A real calendar date written YYYY-MM-DD."""
+    return not isinstance(value, str) or _real_date(value, 3)
+
+
+def is_partial_date(value: object) -> bool:
+    """A real date written YYYY-MM-DD, YYYY-MM or YYYY (an integer year passes)."""
+    return not isinstance(value, str) or _real_date(value, value.count("-") + 1)
+
+
+def is_http_url(value: object) -> bool:
+    """An absolute http(s) URL with a host and no whitespace."""
+    if not isinstance(value, str):
+        return True
+    try:
+        parts = urllib.parse.urlsplit(value)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and port_ok \
+        and not re.search(r"\s", value)
+
+
+FORMATS.checks("date")(is_date)
+FORMATS.checks("partial-date")(is_partial_date)
+FORMATS.checks("uri")(is_http_url)
+
+
+def _real_date(value: str, parts: int) -> bool:
+    numbers = value.split("-")
+    if len(numbers) != parts or not all(n.isdigit() for n in numbers):
+        return False
+    year, month, day = (int(n) for n in (*numbers, "1", "1")[:3])
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def make_validator(schema: dict[str, Any]) -> Draft202012Validator:
+    """A validator for `schema` that also checks our formats."""
+    return Draft202012Validator(schema, format_checker=FORMATS)
+
+
+def check_document(doc: Document, validator: Draft202012Validator) -> list[Diagnostic]:
+    """Every schema error in `doc`, one per offending value, at that value's position."""
+    diagnostics: list[Diagnostic] = []
+    seen: set[KeyPath] = set()
+    for error in sorted(validator.iter_errors(doc.data), key=_error_order):
+        keypath = tuple(error.absolute_path)
+        if error.validator == "additionalProperties":
+            diagnostics.extend(_unknown_keys(doc, keypath, error))
+            continue
+        if keypath in seen:
+            continue  # one message per value: the first (most basic) one
+        seen.add(keypath)
+        key = error.validator == "propertyNames"
+        if key:
+            keypath = (*keypath, error.instance)
+        diagnostics.append(doc.error(keypath, _message(keypath, error), key=key))
+    return diagnostics
+
+
+_KEYWORD_ORDER = {"type": 0, "required": 1, "enum": 2, "pattern": 3, "format": 4}
+
+
+def _error_order(error: ValidationError) -> tuple[int, int]:
+    return len(error.absolute_path), _KEYWORD_ORDER.get(str(error.validator), 9)
+
+
+def _unknown_keys(doc: Document, keypath: KeyPath, error: ValidationError) -> list[Diagnostic]:
+    allowed = error.schema.get("properties", {})
+    extras = [k for k in error.instance if k not in allowed]
+    return [doc.error((*keypath, k), f"unknown field '{k}'{did_you_mean(k, allowed)}", key=True)
+            for k in extras]
+
+
+def describe_keypath(keypath: KeyPath) -> str:
+    """`facts[2].quote` for ('facts', 2, 'quote')."""
+    out = ""
+    for part in keypath:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def describe_value(value: object) -> str:
+    """A short phrase naming what a YAML value is, for messages."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"'{shown}'" if value.strip() else "empty text"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def _message(keypath: KeyPath, error: ValidationError) -> str:
+    where = f"'{describe_keypath(keypath)}'" if keypath else "the file"
+    keyword, expected, value = error.validator, error.validator_value, error.instance
+    if keyword == "type":
+        kinds = [expected] if isinstance(expected, str) else list(expected)
+        words = " or ".join(TYPE_WORDS.get(k, k) for k in kinds)
+        if not keypath and value is None:
+            return "the file is empty; it should be a mapping of fields"
+        return f"{where} must be {words}, not {describe_value(value)}"
+    if keyword == "required":
+        missing = re.search(r"'([^']*)' is a required property", error.message)
+        name = missing.group(1) if missing else str(expected)
+        return f"missing required field '{name}'" + (f" in {where}" if keypath else "")
+    if keyword == "propertyNames":
+        words = PATTERN_WORDS.get(str(error.schema.get("propertyNames", {}).get("pattern")), "")
+        return f"'{value}' is not allowed here; a key must be {words or 'a simple name'}"
+    if keyword == "enum":
+        choices = [str(c) for c in expected]
+        return (f"{where} must be one of {', '.join(choices)}, not {describe_value(value)}"
+                + did_you_mean(str(value), choices))
+    if keyword == "pattern":
+        if expected == TEXT_PATTERN:
+            return f"{where} must not be empty"
+        words = PATTERN_WORDS.get(str(expected), f"text matching {expected}")
+        return f"{where} must be {words}, not {describe_value(value)}"
+    if keyword == "format":
+        return f"{where} must be {FORMAT_WORDS.get(str(expected), expected)}, " \
+               f"not {describe_value(value)}"
+    if keyword == "minimum":
+        return f"{where} must be at least {expected}, not {describe_value(value)}"
+    if keyword == "maximum":
+        return f"{where} must be at most {expected}, not {describe_value(value)}"
+    if keyword == "uniqueItems":
+        return f"{where} lists the same value more than once"
+    if keyword == "minProperties":
+        return f"{where} must not be empty"
+    return f"{where}: {error.message}"

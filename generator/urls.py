@@ -1,0 +1,51 @@
+"""The one place that decides output paths and the links between them.
+
+Every page is a folder with an index.html. Links between pages are relative and name the
+index.html file itself, so the site works at a domain root, under any sub-path and when
+opened straight from disk (where a link to a folder would show a file listing).
+"""
+
+from __future__ import annotations
+
+PAGE_FILE = "index.html"
+HOME = PAGE_FILE
+NOT_FOUND = "404.html"
+SITE_DATA = "data/site.json"
+STYLESHEET = "assets/factsheet.css"
+
+
+def record_dir(folder: str, slug: str) -> str:
+    """`companies/microsoft/`: the folder of a record's page and data."""
+    return f"{folder}/{slug}/"
+
+
+def record_page(folder: str, slug: str) -> str:
+    """The output path of a record's HTML page."""
+    return record_dir(folder, slug) + PAGE_FILE
+
+
+def record_data(folder: str, slug: str) -> str:
+    """The output path of a record's JSON."""
+    return record_dir(folder, slug) + "index.json"
+
+
+def list_page(folder: str) -> str:
+    """The output path of the page listing every record of a type."""
+    return f"{folder}/{PAGE_FILE}"
+
+
+def root_of(path: str) -> str:
+    """The relative prefix from the file at `path` back to the site root: '', '../', ..."""
+    return "../" * path.count("/")
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """A link from the file at `from_path` to the file at `to_path` (both site-relative)."""
+    return root_of(from_path) + to_path
+
+
+def absolute(base_url: str, path: str) -> str:
+    """The public URL of `path` under `base_url` (which ends in '/'); folders, not index.html."""
+    if path == PAGE_FILE or path.endswith("/" + PAGE_FILE):
+        path = path[: -len(PAGE_FILE)]
+    return base_url + path

@@ -1,0 +1,131 @@
+"""The only writer: builds the site in a folder beside output/, then swaps it in.
+
+The previous output stays whole until the new one is complete. A folder is replaced only
+if it carries the marker file a build leaves in it (or is empty), so a mistyped `--out`
+can never wipe a folder the generator did not make.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import secrets
+import shutil
+from pathlib import Path, PurePosixPath
+from types import TracebackType
+
+from generator.errors import Diagnostic
+
+MARKER = ".factsheet-output"
+MARKER_TEXT = "This folder was written by factsheet; the next build replaces all of it.\n"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def check_output_dir(out_dir: Path, site_dir: Path) -> list[Diagnostic]:
+    """Why the build may not replace `out_dir` (empty when it may)."""
+    out, site = out_dir.resolve(), site_dir.resolve()
+    shown = str(out_dir)
+
+    def refuse(reason: str) -> list[Diagnostic]:
+        return [Diagnostic(shown, 1, 1, f"refusing to write the site here: {reason}")]
+
+    if out == Path(out.anchor) or out == Path.home().resolve():
+        return refuse("it is the root or home folder")
+    if out == site or out in site.parents:
+        return refuse("it holds the site's own files")
+    if any(out == site / name or site / name in out.parents
+           for name in ("content", "templates", "static")):
+        return refuse("it is inside the site's content, templates or static folder")
+    if out.exists() and not out.is_dir():
+        return refuse("it is a file, not a folder")
+    if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
+        return refuse(f"it is not empty and has no {MARKER} marker, so factsheet did not "
+                      "make it; choose another --out or empty it yourself")
+    return []
+
+
+class Staging:
+    """A new output folder being filled; `commit` swaps it in, leaving it discards it."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(out_dir)
+        self.dir = out_dir.parent / f"{_prefix(out_dir)}new-{secrets.token_hex(4)}"
+        self.dir.mkdir()
+        self.committed = False
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if not self.committed:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def write(self, rel_path: str, content: bytes) -> None:
+        """Write one file at `rel_path` (a site-relative POSIX path) in the new output."""
+        target = self._target(rel_path)
+        try:
+            target.write_bytes(content)
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+
+    def copy(self, rel_path: str, source: Path) -> None:
+        """Copy the file `source` to `rel_path` in the new output."""
+        target = self._target(rel_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+
+    def commit(self) -> None:
+        """Mark the new output as ours and swap it in place of the old one."""
+        (self.dir / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        _swap_in(self.dir, self.out_dir)
+        self.committed = True
+
+    def _target(self, rel_path: str) -> Path:
+        parts = PurePosixPath(rel_path).parts
+        if not parts or rel_path.startswith("/") or any(p in ("..", ".", "") for p in parts) \
+                or "\\" in rel_path or "\0" in rel_path:
+            raise ValueError(f"unsafe output path {rel_path!r}")
+        return self.dir.joinpath(*parts)
+
+
+def _prefix(out_dir: Path) -> str:
+    return f".{out_dir.name}.factsheet-"
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Delete folders that an interrupted build left beside the output."""
+    for path in out_dir.parent.glob(_prefix(out_dir) + "*"):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _swap_in(new: Path, out: Path) -> None:
+    if not out.exists():
+        os.rename(new, out)
+        return
+    if _exchange(new, out):
+        shutil.rmtree(new)  # now holds the old output
+        return
+    old = out.parent / f"{_prefix(out)}old-{secrets.token_hex(4)}"
+    os.rename(out, old)
+    os.rename(new, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two folders (Linux renameat2); False where that is not possible."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(result == 0)
