@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from generator.pages import Page, plan_pages
 from generator.render import (
     STATIC_DIR,
     THEME_DIR,
+    RenderedPage,
     check_templates,
     make_environment,
     render_page,
@@ -53,12 +55,11 @@ def check_site(site_dir: Path, base_url: str | None = None) -> CheckedSite:
     Raises BuildFailed with every error found (and the warnings) when anything is wrong.
     """
     config = _with_base_url(load_config(site_dir), base_url)
-    raw, diagnostics = load_records(site_dir, config)
-    records, problems = validate_records(config, raw)
+    content, diagnostics = load_records(site_dir, config)
+    records, problems = validate_records(config, list(content.records))
     diagnostics += problems
-    valid = {r.key for r in records}
-    broken = frozenset(f"{r.type}:{r.slug}" for r in raw) - valid
-    site, problems = link_site(config, records, broken)
+    unreadable = content.keys - {r.key for r in records}
+    site, problems = link_site(config, records, unreadable)
     diagnostics += problems
     static, problems = _static_files(site_dir)
     diagnostics += problems
@@ -70,6 +71,21 @@ def check_site(site_dir: Path, base_url: str | None = None) -> CheckedSite:
     if site is None or env is None or any(d.is_error for d in diagnostics):
         raise BuildFailed(diagnostics)
     return CheckedSite(site, env, pages, tuple(static), tuple(sorted(diagnostics)))
+
+
+def render_site(checked: CheckedSite, site_dir: Path) -> Iterator[RenderedPage | Diagnostic]:
+    """Every page of a checked site, rendered; a Diagnostic in place of a page that failed."""
+    for page in checked.pages:
+        yield render_page(checked.env, checked.site, page, site_dir)
+
+
+def verify_site(site_dir: Path) -> CheckedSite:
+    """check_site, then render every page in memory, so template errors show; write nothing."""
+    checked = check_site(site_dir)
+    errors = [r for r in render_site(checked, site_dir) if isinstance(r, Diagnostic)]
+    if errors:
+        raise BuildFailed([*errors, *checked.warnings])
+    return checked
 
 
 def build_site(site_dir: Path, out_dir: Path, base_url: str | None = None) -> BuildResult:
@@ -85,14 +101,13 @@ def build_site(site_dir: Path, out_dir: Path, base_url: str | None = None) -> Bu
     errors: list[Diagnostic] = []
     try:
         with Staging(out_dir) as staging:
-            for page in checked.pages:
-                rendered = render_page(checked.env, checked.site, page, site_dir)
+            for rendered in render_site(checked, site_dir):
                 if isinstance(rendered, Diagnostic):
                     errors.append(rendered)
                 else:
                     staging.write(rendered.path, rendered.content)
             if errors:
-                raise BuildFailed(errors)
+                raise BuildFailed([*errors, *checked.warnings])
             for static in checked.static:
                 staging.copy(static.dest, static.source)
             staging.commit()

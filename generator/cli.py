@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from generator import __version__
-from generator.build import build_site, check_site
+from generator.build import build_site, verify_site
 from generator.errors import BuildFailed, Diagnostic, format_all
 
 OUTPUT_DIR = "output"
@@ -96,7 +96,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    checked = check_site(args.site)
+    checked = verify_site(args.site)
     if args.strict and checked.warnings:
         raise BuildFailed([Diagnostic(d.path, d.line, d.col, d.message, "error", d.source_line)
                            for d in checked.warnings])

@@ -68,8 +68,8 @@ def link_site(config: SiteConfig, records: list[Record], broken: frozenset[str] 
               ) -> tuple[Site | None, list[Diagnostic]]:
     """Resolve every reference between records; the Site, or None and every problem.
 
-    `broken` names records that exist but failed to validate: links to them are not
-    reported again as unknown.
+    `broken` names records whose files exist but could not be read: links to them are
+    not reported again as unknown.
     """
     index = {r.key: r for r in records}
     linker = _Linker(config, index, broken)
@@ -141,7 +141,7 @@ class _Linker:
         others = [t for t in self.slug_types.get(slug, ()) if t != to]
         if others:
             return f"unknown {to} '{slug}': '{slug}' is a {others[0]}, not a {to}"
-        slugs = [k.split(":", 1)[1] for k in self.index if k.startswith(to + ":")]
+        slugs = [k.split(":", 1)[1] for k in {*self.index, *self.broken} if k.startswith(to + ":")]
         return f"unknown {to} '{slug}'{did_you_mean(slug, slugs)}"
 
     def link_fact(self, record: Record, fact: Fact) -> Fact:
@@ -207,14 +207,16 @@ class _Linker:
         for href in find_links(text):
             target = classify_link(href, self.type_names)
             if target.kind == "refused":
-                self.error(record, where, f"link to '{href}' is not allowed: link to http(s), "
-                                          "mailto, #fragment or a record as type:slug")
+                self.diagnostics.append(record.doc.error_within(
+                    where, href, f"link to '{href}' is not allowed: link to http(s), mailto, "
+                                 "#fragment or a record as type:slug"))
             elif target.kind == "record":
                 to, slug = href.split(":", 1)
                 if href in self.index:
                     self.edges.add(href, MENTION_LABEL, Backlink(record.key, fact_number))
                 elif href not in self.broken:
-                    self.error(record, where, self.unknown(to, slug) + f" in link '{href}'")
+                    self.diagnostics.append(record.doc.error_within(
+                        where, href, self.unknown(to, slug) + f" in link '{href}'"))
 
 
 def _groups(config: SiteConfig, labels: dict[str, set[Backlink]],

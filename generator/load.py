@@ -26,6 +26,14 @@ class RawRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class Content:
+    """The records under content/, and the key of every record file, readable or not."""
+
+    records: tuple[RawRecord, ...]
+    keys: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class StaticFile:
     """A file copied verbatim: `source` on disk to `dest` in the output."""
 
@@ -33,27 +41,28 @@ class StaticFile:
     source: Path
 
 
-def load_records(site_dir: Path, config: SiteConfig) -> tuple[list[RawRecord], list[Diagnostic]]:
+def load_records(site_dir: Path, config: SiteConfig) -> tuple[Content, list[Diagnostic]]:
     """Every record file under content/, parsed; diagnostics for files that cannot be."""
     content = site_dir / CONTENT_DIR
     by_folder = {t.folder: t.name for t in config.types}
     records: list[RawRecord] = []
+    keys: set[str] = set()
     diagnostics: list[Diagnostic] = []
     for entry in _sorted_entries(content):
         rel = f"{CONTENT_DIR}/{entry.name}"
         if entry.is_dir() and entry.name in by_folder:
-            found, problems = _load_folder(site_dir, Path(entry.path), by_folder[entry.name])
+            found, problems = _load_folder(site_dir, Path(entry.path), by_folder[entry.name], keys)
             records.extend(found)
             diagnostics.extend(problems)
         elif entry.is_dir():
-            diagnostics.append(Diagnostic(rel, 1, 1, f"folder '{entry.name}' is not the folder "
-                                          f"of any record type{did_you_mean(entry.name, by_folder)}"
-                                          f" (types' folders: {', '.join(sorted(by_folder))})"))
+            diagnostics.append(Diagnostic(rel, 1, 1, f"folder '{entry.name}' is not a record "
+                                          f"type's folder{did_you_mean(entry.name, by_folder)}; "
+                                          f"the folders are {', '.join(sorted(by_folder))}"))
         else:
             diagnostics.append(Diagnostic(rel, 1, 1, "ignored: records go in "
                                           f"{CONTENT_DIR}/<folder>/<slug>{RECORD_SUFFIX}",
                                           "warning"))
-    return records, diagnostics
+    return Content(tuple(records), frozenset(keys)), diagnostics
 
 
 def _sorted_entries(folder: Path) -> list[os.DirEntry[str]]:
@@ -66,7 +75,7 @@ def _sorted_entries(folder: Path) -> list[os.DirEntry[str]]:
         return []
 
 
-def _load_folder(site_dir: Path, folder: Path, type_name: str
+def _load_folder(site_dir: Path, folder: Path, type_name: str, keys: set[str]
                  ) -> tuple[list[RawRecord], list[Diagnostic]]:
     records: list[RawRecord] = []
     diagnostics: list[Diagnostic] = []
@@ -83,6 +92,7 @@ def _load_folder(site_dir: Path, folder: Path, type_name: str
                                           "lowercase letters, digits and '-' (e.g. "
                                           f"'{_suggest_slug(stem)}{RECORD_SUFFIX}')"))
             continue
+        keys.add(f"{type_name}:{stem}")
         outside = _outside(site_dir, Path(entry.path))
         if outside:
             diagnostics.append(Diagnostic(rel, 1, 1, outside))

@@ -71,6 +71,8 @@ def find_quote(source_key: str, text: str, quote: str) -> tuple[int, int] | str:
 
 
 def _near_miss(folded_text: str, folded_quote: str) -> str:
+    if folded_quote.casefold() in folded_text.casefold():
+        return " (it differs only in upper and lower case; the check is case-sensitive)"
     low, high = 0, len(folded_quote)
     while low < high:  # the longest prefix of the quote that the text contains
         mid = (low + high + 1) // 2
@@ -81,9 +83,15 @@ def _near_miss(folded_text: str, folded_quote: str) -> str:
     if low < _NEAR_MISS_MIN:
         return ""
     at = folded_text.find(folded_quote[:low]) + low
-    return (f": it matches up to \"...{folded_quote[max(0, low - 25):low]}\", then the "
-            f"source has \"{folded_text[at:at + 25]}...\" where the quote has "
-            f"\"{folded_quote[low:low + 25]}...\"")
+    agreed = ("..." if low > 25 else "") + folded_quote[max(0, low - 25):low]
+    # Folded text has only straight quotes, so curly ones can delimit the excerpts.
+    source_goes_on, quote_goes_on = _continuation(folded_text, at), _continuation(folded_quote, low)
+    return (f"; the two agree up to “{agreed}”, then the source has “{source_goes_on}” "
+            f"and the quote “{quote_goes_on}”")
+
+
+def _continuation(text: str, start: int, length: int = 25) -> str:
+    return text[start:start + length] + ("..." if start + length < len(text) else "")
 
 
 def anchor_for(record_key: str, fact: int) -> str:

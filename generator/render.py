@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
+import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from generator import data
-from generator.errors import Diagnostic, error_at
+from generator import data, pages, views
+from generator.errors import Diagnostic, did_you_mean, error_at
 from generator.link import Site
 from generator.pages import HTML_KINDS, Page, markdown_filter, page_context, template_names
 
 THEME_DIR = Path(__file__).parent / "theme"
+# What each kind of object handed to templates holds, for "did you mean" hints.
+_VIEW_FIELDS = {cls.__name__: [f.name for f in dataclasses.fields(cls)]
+                for module in (views, pages) for cls in vars(module).values()
+                if isinstance(cls, type) and dataclasses.is_dataclass(cls)}
 TEMPLATES_DIR = "templates"
 STATIC_DIR = "static"
 
@@ -91,7 +98,7 @@ def render_page(env: jinja2.Environment, site: Site, page: Page, site_dir: Path
     except jinja2.TemplateNotFound as exc:
         return Diagnostic(TEMPLATES_DIR, 1, 1, f"no template for {page.path}: {exc.message}")
     except Exception as exc:  # a template raised: report where, never a traceback
-        return _runtime_error(exc, site_dir)
+        return _runtime_error(exc, site_dir, context)
     return RenderedPage(page.path, text.encode("utf-8"), used)
 
 
@@ -110,18 +117,32 @@ def _syntax_error(exc: jinja2.TemplateSyntaxError, site_dir: Path) -> Diagnostic
                     f"template syntax error: {exc.message}")
 
 
-def _runtime_error(exc: Exception, site_dir: Path) -> Diagnostic:
+def _runtime_error(exc: Exception, site_dir: Path, context: dict[str, Any]) -> Diagnostic:
     frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
               if frame.filename.endswith(".html") and os.path.isfile(frame.filename)]
-    message = str(exc) if isinstance(exc, jinja2.TemplateError) else \
-        f"{type(exc).__name__}: {exc}"
     if isinstance(exc, jinja2.UndefinedError):
-        message = f"undefined: {message}"
+        message = _undefined_message(str(exc.message), context)
+    elif isinstance(exc, jinja2.TemplateError):
+        message = str(exc)
+    else:
+        message = f"{type(exc).__name__}: {exc}"
     if not frames:
         return Diagnostic(TEMPLATES_DIR, 1, 1, f"template error: {message}")
     frame = frames[-1]
     return error_at(display_path(frame.filename, site_dir), _read(frame.filename),
                     frame.lineno or 1, 1, f"template error: {message}")
+
+
+def _undefined_message(message: str, context: dict[str, Any]) -> str:
+    """Jinja's message about an undefined name, in our types' words, with a did-you-mean."""
+    name = re.fullmatch(r"'(\w+)' is undefined", message)
+    if name:
+        return message + did_you_mean(name.group(1), context)
+    attribute = re.fullmatch(r"'(?:[\w.]+\.)?(\w+) object' has no attribute '(\w+)'", message)
+    if attribute and attribute.group(1) in _VIEW_FIELDS:
+        kind, attr = attribute.groups()
+        return f"{kind} has no attribute '{attr}'{did_you_mean(attr, _VIEW_FIELDS[kind])}"
+    return message
 
 
 def _read(filename: str) -> str | None:

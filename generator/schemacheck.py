@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 import re
 import urllib.parse
+from dataclasses import dataclass
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
 from generator.errors import Diagnostic, did_you_mean
-from generator.schema import FORMAT_WORDS, PATTERN_WORDS, TEXT_PATTERN, TYPE_WORDS
+from generator.schema import FORMAT_WORDS, PATTERN_WORDS, SLUG_PATTERN, TEXT_PATTERN, TYPE_WORDS
 from generator.yamlsrc import Document, KeyPath
 
 FORMATS = FormatChecker(formats=())
@@ -61,23 +62,43 @@ def make_validator(schema: dict[str, Any]) -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=FORMATS)
 
 
+@dataclass(frozen=True, slots=True)
+class SchemaProblem:
+    """One schema error: where in the document (`keypath`) and the diagnostic to report."""
+
+    keypath: KeyPath
+    diagnostic: Diagnostic
+
+
 def check_document(doc: Document, validator: Draft202012Validator) -> list[Diagnostic]:
     """Every schema error in `doc`, one per offending value, at that value's position."""
-    diagnostics: list[Diagnostic] = []
-    seen: set[KeyPath] = set()
-    for error in sorted(validator.iter_errors(doc.data), key=_error_order):
-        keypath = tuple(error.absolute_path)
+    return [problem.diagnostic for problem in schema_problems(doc, validator)]
+
+
+def schema_problems(doc: Document, validator: Draft202012Validator) -> list[SchemaProblem]:
+    """Every schema error in `doc` with the key path of the value (or key) at fault."""
+    errors = sorted(validator.iter_errors(doc.data), key=_error_order)
+    problems: list[SchemaProblem] = []
+    suggested: set[KeyPath] = set()  # required fields that an unknown key probably misspells
+    for error in errors:
         if error.validator == "additionalProperties":
-            diagnostics.extend(_unknown_keys(doc, keypath, error))
-            continue
-        if keypath in seen:
+            problems.extend(_unknown_keys(doc, tuple(error.absolute_path), error, suggested))
+    seen: set[KeyPath] = set()
+    for error in errors:
+        keypath = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" or keypath in seen:
             continue  # one message per value: the first (most basic) one
+        if error.validator == "required" and (*keypath, _missing_name(error)) in suggested:
+            continue
         seen.add(keypath)
         key = error.validator == "propertyNames"
         if key:
             keypath = (*keypath, error.instance)
-        diagnostics.append(doc.error(keypath, _message(keypath, error), key=key))
-    return diagnostics
+        message = _message(keypath, error)
+        diagnostic = Diagnostic(doc.path, 1, 1, message) if not keypath and \
+            error.validator == "required" else doc.error(keypath, message, key=key)
+        problems.append(SchemaProblem(keypath, diagnostic))
+    return problems
 
 
 _KEYWORD_ORDER = {"type": 0, "required": 1, "enum": 2, "pattern": 3, "format": 4}
@@ -87,11 +108,22 @@ def _error_order(error: ValidationError) -> tuple[int, int]:
     return len(error.absolute_path), _KEYWORD_ORDER.get(str(error.validator), 9)
 
 
-def _unknown_keys(doc: Document, keypath: KeyPath, error: ValidationError) -> list[Diagnostic]:
+def _missing_name(error: ValidationError) -> str:
+    missing = re.search(r"'([^']*)' is a required property", error.message)
+    return missing.group(1) if missing else ""
+
+
+def _unknown_keys(doc: Document, keypath: KeyPath, error: ValidationError,
+                  suggested: set[KeyPath]) -> list[SchemaProblem]:
     allowed = error.schema.get("properties", {})
-    extras = [k for k in error.instance if k not in allowed]
-    return [doc.error((*keypath, k), f"unknown field '{k}'{did_you_mean(k, allowed)}", key=True)
-            for k in extras]
+    problems = []
+    for key in (k for k in error.instance if k not in allowed):
+        hint = did_you_mean(key, allowed)
+        if hint:
+            suggested.add((*keypath, hint.split("'")[1]))
+        problems.append(SchemaProblem((*keypath, key), doc.error(
+            (*keypath, key), f"unknown field '{key}'{hint}", key=True)))
+    return problems
 
 
 def describe_keypath(keypath: KeyPath) -> str:
@@ -124,13 +156,14 @@ def _message(keypath: KeyPath, error: ValidationError) -> str:
     if keyword == "type":
         kinds = [expected] if isinstance(expected, str) else list(expected)
         words = " or ".join(TYPE_WORDS.get(k, k) for k in kinds)
+        if error.schema.get("pattern") == SLUG_PATTERN:
+            words = "the slug of a record, such as 'san-francisco'"
         if not keypath and value is None:
             return "the file is empty; it should be a mapping of fields"
         return f"{where} must be {words}, not {describe_value(value)}"
     if keyword == "required":
-        missing = re.search(r"'([^']*)' is a required property", error.message)
-        name = missing.group(1) if missing else str(expected)
-        return f"missing required field '{name}'" + (f" in {where}" if keypath else "")
+        return f"missing required field '{_missing_name(error)}'" + \
+            (f" in {where}" if keypath else "")
     if keyword == "propertyNames":
         words = PATTERN_WORDS.get(str(error.schema.get("propertyNames", {}).get("pattern")), "")
         return f"'{value}' is not allowed here; a key must be {words or 'a simple name'}"

@@ -9,8 +9,8 @@ from generator.config import SiteConfig
 from generator.errors import Diagnostic
 from generator.load import RawRecord
 from generator.schema import record_schema
-from generator.schemacheck import check_document, make_validator
-from generator.yamlsrc import Document
+from generator.schemacheck import make_validator, schema_problems
+from generator.yamlsrc import Document, KeyPath
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,24 +49,35 @@ class Record:
 
 def validate_records(config: SiteConfig, raw_records: list[RawRecord]
                      ) -> tuple[list[Record], list[Diagnostic]]:
-    """Records that match their type's schema, and a diagnostic for every mismatch."""
+    """Typed records and a diagnostic for every value that does not match its type.
+
+    A record with errors is still returned, holding only its valid fields and facts, so
+    that linking can report the problems in the rest of it in the same run.
+    """
     validators = {t.name: make_validator(record_schema(t)) for t in config.types}
     records: list[Record] = []
     diagnostics: list[Diagnostic] = []
     for raw in raw_records:
-        problems = check_document(raw.doc, validators[raw.type])
-        if problems:
-            diagnostics.extend(problems)
-        else:
-            records.append(_typed_record(config, raw))
+        problems = schema_problems(raw.doc, validators[raw.type])
+        diagnostics.extend(p.diagnostic for p in problems)
+        if isinstance(raw.doc.data, dict):
+            records.append(_typed_record(config, raw, {_faulty_part(p.keypath) for p in problems}))
     return records, diagnostics
 
 
-def _typed_record(config: SiteConfig, raw: RawRecord) -> Record:
+def _faulty_part(keypath: KeyPath) -> KeyPath:
+    """The part of a record an error spoils: one field, or one whole fact."""
+    return keypath[:2] if keypath[:1] == ("facts",) else keypath[:1]
+
+
+def _typed_record(config: SiteConfig, raw: RawRecord, faulty: set[KeyPath]) -> Record:
     type_spec = config.type(raw.type)
     data: dict[str, Any] = raw.doc.data
-    fields = {f.name: data[f.name] for f in type_spec.fields if data.get(f.name) is not None}
-    facts = tuple(_fact(n, item) for n, item in enumerate(data.get("facts") or (), start=1))
+    fields = {f.name: data[f.name] for f in type_spec.fields
+              if data.get(f.name) is not None and (f.name,) not in faulty}
+    items = data.get("facts") if ("facts",) not in faulty else None
+    facts = tuple(_fact(n, item) for n, item in enumerate(items or (), start=1)
+                  if ("facts", n - 1) not in faulty)
     title = fields.get(type_spec.title_field, raw.slug)
     return Record(raw.type, raw.slug, str(title).strip(), fields, facts, raw.doc)
 

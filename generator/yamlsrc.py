@@ -69,6 +69,17 @@ class Document:
         line, col = self.locate(keypath, key=key)
         return error_at(self.path, self.text, line, col, message)
 
+    def error_within(self, keypath: KeyPath, needle: str, message: str) -> Diagnostic:
+        """An error at the first `needle` inside the value at `keypath` (else at the value)."""
+        line, col = self.locate(keypath)
+        line_start = 0
+        for _ in range(line - 1):
+            line_start = self.text.index("\n", line_start) + 1
+        at = self.text.find(needle, line_start + col - 1) if needle else -1
+        if at >= 0:
+            line, col = _text_position(self.text, at)
+        return error_at(self.path, self.text, line, col, message)
+
 
 class _Problem(Exception):
     def __init__(self, line: int, col: int, message: str) -> None:
@@ -262,6 +273,27 @@ def _check_tag(tag: str | None, mark: Any) -> None:
                        f"YAML tag '{shown}' is not allowed; write the plain value instead")
 
 
+_SYNTAX_HINTS = (
+    ("mapping values are not allowed", "put a value that contains ': ' in quotes"),
+    ("did not find expected key", "check this line's indentation against the lines above"),
+    ("did not find expected '-'", "check this line's indentation against the lines above"),
+    ("did not find expected ','", "a [list] or {mapping} written on one line is not closed"),
+    ("could not find expected ':'", "a key needs ': ' after it, or quote a line that goes on"),
+    ("found unknown escape character", "in double quotes a backslash starts an escape; "
+                                       "use single quotes"),
+)
+
+
+def _char_at(text: str, line: int, col: int) -> str:
+    lines = text.splitlines()
+    return lines[line - 1][col - 1: col] if 0 < line <= len(lines) else ""
+
+
+def _syntax_hint(problem: str) -> str:
+    """Plain advice for the YAML mistakes writers make most."""
+    return next((f" ({hint})" for clue, hint in _SYNTAX_HINTS if clue in problem), "")
+
+
 def _compose(text: str, found: tuple[dict[KeyPath, Position], dict[KeyPath, Position]] | None
              ) -> Any:
     composer = _Composer(found)
@@ -293,7 +325,11 @@ def _compose(text: str, found: tuple[dict[KeyPath, Position], dict[KeyPath, Posi
     except yaml.MarkedYAMLError as exc:
         mark: Any = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise _Problem(line, col, f"YAML syntax error: {exc.problem or exc.context}") from None
+        problem = str(exc.problem or exc.context)
+        if _char_at(text, line, col) == "\t":
+            raise _Problem(line, col, "YAML syntax error: a tab; indent with spaces, not tabs"
+                           ) from None
+        raise _Problem(line, col, f"YAML syntax error: {problem}{_syntax_hint(problem)}") from None
     except yaml.YAMLError as exc:
         raise _Problem(1, 1, f"YAML error: {exc}") from None
     finally:
