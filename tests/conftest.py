@@ -1,0 +1,72 @@
+"""Shared helpers: small real sites written into temporary folders, and the CLI run in-process."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+CASES = REPO / "tests" / "cases"
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one `factsheet` command printed and returned."""
+
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def factsheet(capsys: pytest.CaptureFixture[str]):
+    """Run the factsheet command line in-process: factsheet("build", "--site", dir)."""
+
+    def run(*args: str | Path) -> Run:
+        capsys.readouterr()
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write `files` (relative path -> text or bytes) under `root`; return `root`."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def copy_case(name: str, dest: Path) -> Path:
+    """A fresh copy of the site tests/cases/<name> in `dest`."""
+    target = dest / name
+    shutil.copytree(CASES / name, target)
+    return target
+
+
+def copy_default_site(dest: Path) -> Path:
+    """A fresh copy of the repository's default site (site.yaml, content/, templates/, static/)."""
+    target = dest / "site"
+    target.mkdir()
+    shutil.copy(REPO / "site.yaml", target / "site.yaml")
+    for folder in ("content", "templates", "static"):
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, target / folder)
+    return target
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    """Every file under `root` as relative POSIX path -> bytes."""
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}

@@ -1,0 +1,22 @@
+"""Rewrite tests/golden/default/ from the default site: python -m tests.golden (or make golden).
+
+Review the diff before committing: it is what every user of the default site will get.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.build import build_site
+
+REPO = Path(__file__).resolve().parent.parent
+GOLDEN = REPO / "tests" / "golden" / "default"
+
+
+def regenerate() -> None:
+    result = build_site(REPO, GOLDEN)
+    print(f"wrote {result.files} files into {GOLDEN.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    regenerate()
