@@ -1,0 +1,101 @@
+"""Whole builds of small sites: templates and their fallbacks, static files, URLs, warnings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from generator.build import build_site, check_site
+from generator.pages import page_context, plan_pages
+from tests.conftest import copy_case, tree_bytes, write_files
+
+
+def test_basic_site_builds_every_page(tmp_path: Path, factsheet) -> None:
+    site = copy_case("basic", tmp_path)
+    run = factsheet("build", "--site", site)
+    assert run.code == 0
+    assert "Built 16 pages and data files (17 files)" in run.err
+    files = set(tree_bytes(site / "output"))
+    assert {"index.html", "404.html", "data/site.json", "assets/factsheet.css",
+            "companies/index.html", "companies/acme/index.html", "companies/acme/index.json",
+            "cities/springfield/index.html", "sources/gazette/index.html"} <= files
+
+
+def test_a_site_template_replaces_the_theme_one_for_its_type_only(tmp_path: Path) -> None:
+    site = copy_case("basic", tmp_path)
+    write_files(site, {"templates/company.html":
+                       "<title>{{ record.title }}</title>{{ record.facts | length }} facts\n"})
+    build_site(site, tmp_path / "out")
+    assert (tmp_path / "out/companies/acme/index.html").read_text() == \
+        "<title>Acme Corporation</title>1 facts\n"
+    assert "<!DOCTYPE html>" in (tmp_path / "out/cities/springfield/index.html").read_text()
+
+
+def test_site_static_files_are_copied_over_the_theme(tmp_path: Path) -> None:
+    site = copy_case("basic", tmp_path)
+    write_files(site, {"static/assets/factsheet.css": "body{}", "static/CNAME": "facts.example",
+                       "static/.hidden": "no"})
+    build_site(site, tmp_path / "out")
+    out = tree_bytes(tmp_path / "out")
+    assert out["assets/factsheet.css"] == b"body{}"
+    assert out["CNAME"] == b"facts.example"
+    assert ".hidden" not in out
+
+
+def test_base_url_gives_canonical_links(tmp_path: Path, factsheet) -> None:
+    site = copy_case("basic", tmp_path)
+    run = factsheet("build", "--site", site, "--base-url", "https://facts.example/sub")
+    assert run.code == 0
+    html = (site / "output/companies/acme/index.html").read_text()
+    assert '<link rel="canonical" href="https://facts.example/sub/companies/acme/">' in html
+    not_found = (site / "output/404.html").read_text()
+    assert 'href="https://facts.example/sub/assets/factsheet.css"' in not_found
+
+
+def test_a_bad_base_url_is_an_error(tmp_path: Path, factsheet) -> None:
+    site = copy_case("basic", tmp_path)
+    run = factsheet("build", "--site", site, "--base-url", "ftp://x")
+    assert run.code == 1
+    assert run.err == ("--base-url:1:1: error: 'ftp://x' is not an http:// or https:// URL\n"
+                       "1 error.\n")
+
+
+def test_warnings_are_printed_but_do_not_fail_the_build(tmp_path: Path, factsheet) -> None:
+    site = copy_case("basic", tmp_path)
+    write_files(site, {"content/companies/notes.txt": "scratch"})
+    run = factsheet("build", "--site", site)
+    assert run.code == 0
+    assert "content/companies/notes.txt:1:1: warning: ignored: not a .yaml file" in run.err
+    assert factsheet("check", "--site", site, "--strict").code == 1
+
+
+def test_record_json_has_refs_as_relative_urls(tmp_path: Path) -> None:
+    site = copy_case("basic", tmp_path)
+    build_site(site, tmp_path / "out")
+    data = json.loads((tmp_path / "out/companies/acme/index.json").read_text())
+    assert data["fields"]["headquarters"] == {
+        "type": "city", "slug": "springfield", "title": "Springfield",
+        "url": "../../cities/springfield/index.html", "data": "../../cities/springfield/index.json"}
+    assert data["facts"][0]["quote_url"] == \
+        "../../sources/gazette/index.html#quote-company-acme-1"
+    everything = json.loads((tmp_path / "out/data/site.json").read_text())
+    assert [r["slug"] for r in everything["records"]] == \
+        ["acme", "globex", "shelbyville", "springfield", "gazette"]
+    assert everything["records"][0]["url"] == "../companies/acme/index.html"
+
+
+def test_each_page_knows_the_records_it_depends_on(tmp_path: Path) -> None:
+    site = check_site(copy_case("basic", tmp_path)).site
+    pages = {p.path: p for p in plan_pages(site)}
+    _, used = page_context(site, pages["cities/springfield/index.html"])
+    # itself, the city it is twinned with, and the company based there (a backlink)
+    assert used == {"city:springfield", "city:shelbyville", "company:acme"}
+    _, used = page_context(site, pages["index.html"])
+    assert "*" in used
+
+
+def test_rendering_twice_from_one_site_gives_the_same_bytes(tmp_path: Path) -> None:
+    site = copy_case("basic", tmp_path)
+    build_site(site, tmp_path / "a")
+    build_site(site, tmp_path / "b")
+    assert tree_bytes(tmp_path / "a") == tree_bytes(tmp_path / "b")
