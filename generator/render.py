@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import meta
 from markupsafe import Markup
 
 from generator import data, pages, views
@@ -30,11 +31,12 @@ STATIC_DIR = "static"
 
 @dataclass(frozen=True, slots=True)
 class RenderedPage:
-    """One output file's bytes, and the records it was made from."""
+    """One output file's bytes, and the records and templates it was made from."""
 
     path: str
     content: bytes
     depends_on: frozenset[str]
+    templates: frozenset[str] = frozenset()
 
 
 def template_dirs(site_dir: Path) -> list[Path]:
@@ -93,13 +95,30 @@ def render_page(env: jinja2.Environment, site: Site, page: Page, site_dir: Path
     try:
         template = env.select_template(template_names(site, page))
         text = template.render(context)
+        used_templates = templates_used(env, str(template.name))
     except jinja2.TemplateSyntaxError as exc:
         return _syntax_error(exc, site_dir)
     except jinja2.TemplateNotFound as exc:
         return Diagnostic(TEMPLATES_DIR, 1, 1, f"no template for {page.path}: {exc.message}")
     except Exception as exc:  # a template raised: report where, never a traceback
         return _runtime_error(exc, site_dir, context)
-    return RenderedPage(page.path, text.encode("utf-8"), used)
+    return RenderedPage(page.path, text.encode("utf-8"), used, used_templates)
+
+
+@functools.lru_cache(maxsize=256)
+def templates_used(env: jinja2.Environment, name: str) -> frozenset[str]:
+    """`name` and every template it extends, includes or imports, however deep."""
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        assert env.loader is not None
+        source = env.loader.get_source(env, current)[0]
+        todo.extend(ref for ref in meta.find_referenced_templates(env.parse(source)) if ref)
+    return frozenset(seen)
 
 
 def display_path(filename: str, site_dir: Path) -> str:

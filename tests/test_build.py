@@ -7,6 +7,7 @@ from pathlib import Path
 
 from generator.build import build_site, check_site
 from generator.pages import page_context, plan_pages
+from generator.render import RenderedPage, render_page
 from tests.conftest import copy_case, tree_bytes, write_files
 
 
@@ -99,3 +100,17 @@ def test_rendering_twice_from_one_site_gives_the_same_bytes(tmp_path: Path) -> N
     build_site(site, tmp_path / "a")
     build_site(site, tmp_path / "b")
     assert tree_bytes(tmp_path / "a") == tree_bytes(tmp_path / "b")
+
+
+def test_each_page_knows_the_templates_it_was_made_from(tmp_path: Path) -> None:
+    site_dir = copy_case("basic", tmp_path)
+    write_files(site_dir, {"templates/company.html": '{% extends "record.html" %}\n'})
+    checked = check_site(site_dir)
+    pages = {p.path: p for p in checked.pages}
+    rendered = render_page(checked.env, checked.site, pages["companies/acme/index.html"], site_dir)
+    assert isinstance(rendered, RenderedPage)
+    assert rendered.templates == {"company.html", "record.html", "base.html", "_macros.html"}
+    rendered = render_page(checked.env, checked.site, pages["cities/springfield/index.html"],
+                           site_dir)
+    assert isinstance(rendered, RenderedPage)
+    assert rendered.templates == {"record.html", "base.html", "_macros.html"}
