@@ -10,6 +10,7 @@ from typing import Any
 from generator import urls
 from generator.link import Site
 from generator.markup import render_markdown
+from generator.schema import SOURCE_TYPE
 from generator.views import FactView, FieldView, LinkView, PageBuilder, type_fields
 
 LATEST_FACTS = 8
@@ -75,7 +76,7 @@ class ListItem:
     title: str
     url: str
     fields: dict[str, FieldView]
-    fact_count: int
+    count: int  # facts, or for a source the facts that cite it
 
 
 HTML_KINDS = ("home", "list", "record", "not-found")
@@ -116,9 +117,13 @@ def page_context(site: Site, page: Page) -> tuple[dict[str, Any], frozenset[str]
     elif page.kind == "list":
         type_spec = site.config.type(page.key)
         title, description = type_spec.plural, f"{type_spec.plural} in {site.config.title}"
+        records = site.by_type[page.key]
         extra = {"type": _type_summary(builder, page.key),
-                 "columns": type_fields(type_spec),
-                 "items": tuple(_list_item(builder, r.key) for r in site.by_type[page.key])}
+                 # Only columns that some record fills in.
+                 "columns": tuple(f for f in type_fields(type_spec)
+                                  if any(f.name in r.fields for r in records)),
+                 "count_label": "Cited by facts" if page.key == SOURCE_TYPE else "Facts",
+                 "items": tuple(_list_item(builder, r.key) for r in records)}
     elif page.kind == "home":
         title, description = site.config.title, site.config.description
         extra = {"types": tuple(_type_summary(builder, t.name) for t in site.config.types),
@@ -199,7 +204,9 @@ def _list_item(builder: PageBuilder, key: str) -> ListItem:
     fields = {f.name: builder.field_view(f, record.fields[f.name])
               for f in type_fields(type_spec) if f.name in record.fields}
     link: LinkView = builder.link(key)
-    return ListItem(record.title, link.url, fields, len(record.facts))
+    cited = sum(len(mark.citations) for mark in builder.site.quote_marks.get(key, ()))
+    return ListItem(record.title, link.url, fields,
+                    cited if record.type == SOURCE_TYPE else len(record.facts))
 
 
 def _latest_facts(builder: PageBuilder) -> tuple[FactView, ...]:
