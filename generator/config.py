@@ -9,6 +9,7 @@ from typing import Any
 from generator.errors import BuildFailed, Diagnostic, did_you_mean
 from generator.schema import (
     FIELD_TYPES,
+    LANGUAGE_PATTERN,
     NAME_PATTERN,
     SLUG_PATTERN,
     TEXT_PATTERN,
@@ -57,7 +58,7 @@ SITE_SCHEMA: dict[str, Any] = {
     "properties": {
         "title": _TEXT,
         "description": _TEXT,
-        "language": {"type": "string", "pattern": r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"},
+        "language": {"type": "string", "pattern": LANGUAGE_PATTERN},
         "base_url": {"type": "string", "pattern": URL_PATTERN, "format": "uri"},
         "types": {"type": "object", "minProperties": 1, "propertyNames": {"pattern": NAME_PATTERN},
                   "additionalProperties": _TYPE_SCHEMA},

@@ -53,8 +53,8 @@ def source_line(text: str | None, line: int) -> str:
     """Line `line` (1-based) of `text`, without its line break; '' if there is none."""
     if not text or line < 1:
         return ""
-    lines = text.splitlines()
-    return lines[line - 1].rstrip("\r\n") if line <= len(lines) else ""
+    lines = text.split("\n")
+    return lines[line - 1].rstrip("\r") if line <= len(lines) else ""
 
 
 def format_all(diagnostics: Iterable[Diagnostic]) -> str:

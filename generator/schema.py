@@ -15,6 +15,7 @@ TEXT_PATTERN = r"\S"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 PARTIAL_DATE_PATTERN = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
 URL_PATTERN = r"^https?://[^\s/?#]+[^\s]*$"
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"
 RECORD_REF_PATTERN = r"^(?:[a-z][a-z0-9_]*:)?[a-z0-9]+(?:-[a-z0-9]+)*$"
 SOURCE_TYPE = "source"  # facts cite records of this type; their `text` holds the quotes
 SOURCE_TEXT_FIELD = "text"
@@ -28,6 +29,7 @@ PATTERN_WORDS = {
     PARTIAL_DATE_PATTERN: "a date written YYYY-MM-DD, YYYY-MM or YYYY",
     URL_PATTERN: "an http:// or https:// URL",
     RECORD_REF_PATTERN: "a record slug, or type:slug (e.g. 'city:redmond')",
+    LANGUAGE_PATTERN: "a language code such as 'en' or 'pt-BR'",
 }
 FORMAT_WORDS = {
     "date": "a real calendar date written YYYY-MM-DD",

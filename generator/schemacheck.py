@@ -8,7 +8,7 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
 from generator.errors import Diagnostic, did_you_mean
 from generator.schema import FORMAT_WORDS, PATTERN_WORDS, SLUG_PATTERN, TEXT_PATTERN, TYPE_WORDS
@@ -57,9 +57,20 @@ def _real_date(value: str, parts: int) -> bool:
     return True
 
 
+def _is_integer(checker: Any, instance: object) -> bool:
+    # JSON Schema counts 1947.0 as an integer; a field of whole numbers should not take it.
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+_Validator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer))
+
+
 def make_validator(schema: dict[str, Any]) -> Draft202012Validator:
     """A validator for `schema` that also checks our formats."""
-    return Draft202012Validator(schema, format_checker=FORMATS)
+    validator: Draft202012Validator = _Validator(schema, format_checker=FORMATS)
+    return validator
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +102,7 @@ def schema_problems(doc: Document, validator: Draft202012Validator) -> list[Sche
         if error.validator == "required" and (*keypath, _missing_name(error)) in suggested:
             continue
         seen.add(keypath)
-        key = error.validator == "propertyNames"
+        key = "propertyNames" in error.relative_schema_path
         if key:
             keypath = (*keypath, error.instance)
         message = _message(keypath, error)
@@ -153,20 +164,22 @@ def describe_value(value: object) -> str:
 def _message(keypath: KeyPath, error: ValidationError) -> str:
     where = f"'{describe_keypath(keypath)}'" if keypath else "the file"
     keyword, expected, value = error.validator, error.validator_value, error.instance
+    if "propertyNames" in error.relative_schema_path:
+        words = PATTERN_WORDS.get(str(expected), "a simple name")
+        return f"'{value}' is not allowed here; a key must be {words}"
     if keyword == "type":
         kinds = [expected] if isinstance(expected, str) else list(expected)
         words = " or ".join(TYPE_WORDS.get(k, k) for k in kinds)
         if error.schema.get("pattern") == SLUG_PATTERN:
             words = "the slug of a record, such as 'san-francisco'"
+        elif "format" in error.schema:
+            words = FORMAT_WORDS.get(error.schema["format"], words)
         if not keypath and value is None:
             return "the file is empty; it should be a mapping of fields"
         return f"{where} must be {words}, not {describe_value(value)}"
     if keyword == "required":
         return f"missing required field '{_missing_name(error)}'" + \
             (f" in {where}" if keypath else "")
-    if keyword == "propertyNames":
-        words = PATTERN_WORDS.get(str(error.schema.get("propertyNames", {}).get("pattern")), "")
-        return f"'{value}' is not allowed here; a key must be {words or 'a simple name'}"
     if keyword == "enum":
         choices = [str(c) for c in expected]
         return (f"{where} must be one of {', '.join(choices)}, not {describe_value(value)}"

@@ -8,6 +8,7 @@ keys are errors, and aliases are counted so a small file cannot expand into a hu
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import functools
 import re
@@ -16,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from generator.errors import Diagnostic, error_at
+from generator.errors import Diagnostic, error_at, source_line
 
 _Parser: Any
 try:  # libyaml's parser when it is there; positions come out the same either way
@@ -38,7 +39,10 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "True": True, "TRUE": True,
           "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"[-+]?[0-9]+")
+_OCT_HEX = re.compile(r"0o[0-7]+|0x[0-9a-fA-F]+")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+# Every line break YAML knows becomes '\n', so lines count the same everywhere.
+_LINE_BREAKS = re.compile("\r\n?|[\x85\u2028\u2029]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
 
@@ -100,16 +104,18 @@ def parse_yaml(path: str, raw: bytes) -> Document | Diagnostic:
 
 
 def decode_text(path: str, raw: bytes) -> str | Diagnostic:
-    """UTF-8 text without a BOM, or a diagnostic naming the offending byte or character."""
+    """UTF-8 text without a BOM and with '\n' line breaks, or a diagnostic saying why not."""
     if len(raw) > MAX_BYTES:
         return Diagnostic(path, 1, 1, f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")
+    bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
     try:
-        text = raw.decode("utf-8-sig")
+        text = _LINE_BREAKS.sub("\n", raw[bom:].decode("utf-8"))
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return Diagnostic(path, line, col, f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at "
-                          f"offset {exc.start}; save the file as UTF-8")
+        before = _LINE_BREAKS.sub("\n", raw[bom:bom + exc.start].decode("utf-8"))
+        line, col = _text_position(before + "?", len(before))
+        offset = bom + exc.start
+        return Diagnostic(path, line, col, f"not UTF-8 text: byte 0x{raw[offset]:02x} at "
+                          f"offset {offset}; save the file as UTF-8")
     bad = _CONTROL.search(text)
     if bad:
         line, col = _text_position(text, bad.start())
@@ -143,11 +149,8 @@ def _resolve_plain(value: str) -> Any:
         return value
     if _INT.fullmatch(value):
         return int(value) if len(value) <= 20 else value
-    if value.startswith(("0o", "0x")):
-        try:
-            return int(value, 0)
-        except ValueError:
-            return value
+    if _OCT_HEX.fullmatch(value):
+        return int(value, 0)
     if _FLOAT.fullmatch(value):
         return float(value)
     return value  # .inf and .nan stay text: no JSON or field type can hold them
@@ -248,10 +251,17 @@ class _Composer:
         mark = event.start_mark
         _check_tag(event.tag, mark)
         self.count(1, mark)
+        control = _CONTROL.search(event.value)
+        if control:  # written as an escape such as "\0" inside double quotes
+            raise _Problem(mark.line + 1, mark.column + 1, f"control character "
+                           f"U+{ord(control.group()):04X} is not allowed, not even as an escape")
         if self.expecting_key():
             self.add_key(event.value, mark)
+            if event.anchor is not None:
+                self.anchors[event.anchor] = (event.value, 1)
             return
-        plain = event.implicit[0] and event.tag in (None, "!")
+        # A plain scalar with no tag is typed by the core schema; '!' and '!!str' make text.
+        plain = event.implicit[0] and event.tag is None
         value = _resolve_plain(event.value) if plain else event.value
         self.add_value(value, mark, event.anchor)
 
@@ -282,11 +292,6 @@ _SYNTAX_HINTS = (
     ("found unknown escape character", "in double quotes a backslash starts an escape; "
                                        "use single quotes"),
 )
-
-
-def _char_at(text: str, line: int, col: int) -> str:
-    lines = text.splitlines()
-    return lines[line - 1][col - 1: col] if 0 < line <= len(lines) else ""
 
 
 def _syntax_hint(problem: str) -> str:
@@ -324,9 +329,12 @@ def _compose(text: str, found: tuple[dict[KeyPath, Position], dict[KeyPath, Posi
                 return composer.root
     except yaml.MarkedYAMLError as exc:
         mark: Any = exc.problem_mark or exc.context_mark
+        end = (text.count("\n"), len(text) - text.rfind("\n") - 1)
+        if exc.context_mark is not None and mark is not None and (mark.line, mark.column) == end:
+            mark = exc.context_mark  # at the end of the file: show where the open part began
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = str(exc.problem or exc.context)
-        if _char_at(text, line, col) == "\t":
+        if source_line(text, line)[col - 1:col] == "\t":
             raise _Problem(line, col, "YAML syntax error: a tab; indent with spaces, not tabs"
                            ) from None
         raise _Problem(line, col, f"YAML syntax error: {problem}{_syntax_hint(problem)}") from None
