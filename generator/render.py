@@ -116,7 +116,10 @@ def templates_used(env: jinja2.Environment, name: str) -> frozenset[str]:
             continue
         seen.add(current)
         assert env.loader is not None
-        source = env.loader.get_source(env, current)[0]
+        try:
+            source = env.loader.get_source(env, current)[0]
+        except jinja2.TemplateNotFound:
+            continue  # an optional include the site does not have
         todo.extend(ref for ref in meta.find_referenced_templates(env.parse(source)) if ref)
     return frozenset(seen)
 
