@@ -25,7 +25,7 @@ from generator.render import (
 )
 from generator.schemacheck import is_http_url
 from generator.validate import validate_records
-from generator.write import MARKER, Staging, check_output_dir
+from generator.write import Staging, check_output_dir
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,11 +143,10 @@ def _collisions(pages: tuple[Page, ...], static: list[StaticFile]) -> list[Diagn
         claims.setdefault(page.path, []).append(page.origin)
     for f in static:
         claims.setdefault(f.dest, []).append(f"{STATIC_DIR}/{f.dest}")
-    claims.setdefault(MARKER, []).append("factsheet's output marker")
     diagnostics = []
     for path, origins in sorted(claims.items()):
         if len(origins) > 1:
             names = " and ".join(sorted(origins))
             diagnostics += [Diagnostic(o, 1, 1, f"output path '{path}' is written by both {names}")
-                            for o in sorted(set(origins)) if "/" in o or o.endswith(".yaml")]
+                            for o in sorted(set(origins))]
     return diagnostics

@@ -11,7 +11,14 @@ from generator import urls
 from generator.link import Site
 from generator.markup import render_markdown
 from generator.schema import SOURCE_TYPE
-from generator.views import FactView, FieldView, LinkView, PageBuilder, type_fields
+from generator.views import (
+    FactView,
+    FieldView,
+    LinkView,
+    PageBuilder,
+    RecordView,
+    type_fields,
+)
 
 LATEST_FACTS = 8
 DESCRIPTION_LENGTH = 160
@@ -109,29 +116,7 @@ def template_names(site: Site, page: Page) -> list[str]:
 def page_context(site: Site, page: Page) -> tuple[dict[str, Any], frozenset[str]]:
     """What the template of `page` is given, and the records it depends on."""
     builder = PageBuilder(site, page.path)
-    if page.kind == "record":
-        record = site.records[page.key]
-        view = builder.record_view(record)
-        title, description = view.title, _record_description(site, view)
-        extra: dict[str, Any] = {"record": view}
-    elif page.kind == "list":
-        type_spec = site.config.type(page.key)
-        title, description = type_spec.plural, f"{type_spec.plural} in {site.config.title}"
-        records = site.by_type[page.key]
-        extra = {"type": _type_summary(builder, page.key),
-                 # Only columns that some record fills in.
-                 "columns": tuple(f for f in type_fields(type_spec)
-                                  if any(f.name in r.fields for r in records)),
-                 "count_label": "Cited by facts" if page.key == SOURCE_TYPE else "Facts",
-                 "items": tuple(_list_item(builder, r.key) for r in records)}
-    elif page.kind == "home":
-        title, description = site.config.title, site.config.description
-        extra = {"types": tuple(_type_summary(builder, t.name) for t in site.config.types),
-                 "latest_facts": _latest_facts(builder),
-                 "fact_count": sum(len(r.facts) for r in site.records.values())}
-    else:
-        title, description = "Page not found", "There is no page at this address."
-        extra = {}
+    title, description, extra = _CONTEXTS[page.kind](builder, page)
     context = {
         "site": _site_view(builder, page),
         "page": PageView(page.kind, page.path, title, description, _canonical(site, page)),
@@ -141,6 +126,45 @@ def page_context(site: Site, page: Page) -> tuple[dict[str, Any], frozenset[str]
     # Lists and the home page also change when a record is added or removed.
     membership = {"list": {f"{page.key}:*"}, "home": {"*"}}.get(page.kind, set())
     return context, frozenset(builder.used | membership)
+
+
+_Context = tuple[str, str, dict[str, Any]]  # title, description, template variables
+
+
+def _record_context(builder: PageBuilder, page: Page) -> _Context:
+    view = builder.record_view(builder.site.records[page.key])
+    return view.title, _record_description(builder.site, view), {"record": view}
+
+
+def _list_context(builder: PageBuilder, page: Page) -> _Context:
+    site = builder.site
+    type_spec = site.config.type(page.key)
+    records = site.by_type[page.key]
+    return type_spec.plural, f"{type_spec.plural} in {site.config.title}", {
+        "type": _type_summary(builder, page.key),
+        # Only columns that some record fills in.
+        "columns": tuple(f for f in type_fields(type_spec)
+                         if any(f.name in r.fields for r in records)),
+        "count_label": "Cited by facts" if page.key == SOURCE_TYPE else "Facts",
+        "items": tuple(_list_item(builder, r.key) for r in records),
+    }
+
+
+def _home_context(builder: PageBuilder, page: Page) -> _Context:
+    config = builder.site.config
+    return config.title, config.description, {
+        "types": tuple(_type_summary(builder, t.name) for t in config.types),
+        "latest_facts": _latest_facts(builder),
+        "fact_count": sum(len(r.facts) for r in builder.site.records.values()),
+    }
+
+
+def _not_found_context(builder: PageBuilder, page: Page) -> _Context:
+    return "Page not found", "There is no page at this address.", {}
+
+
+_CONTEXTS = {"record": _record_context, "list": _list_context, "home": _home_context,
+             "not-found": _not_found_context}
 
 
 def markdown_filter(site: Site) -> Any:
@@ -167,10 +191,11 @@ def shorten(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def _record_description(site: Site, view: Any) -> str:
+def _record_description(site: Site, view: RecordView) -> str:
     for prose in view.prose:
         if prose.type == "markdown":
-            return shorten(plain_text(markdown_filter(site)(prose.value, "")))
+            return shorten(plain_text(render_markdown(prose.value, lambda key: "",
+                                                      site.type_names)))
         return shorten(" ".join(prose.paragraphs))
     facts = len(view.facts)
     return f"{view.type_label}: {view.title}, with {facts} sourced fact{'s' * (facts != 1)}."
