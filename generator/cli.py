@@ -42,11 +42,14 @@ def _parser() -> argparse.ArgumentParser:
         "build", help="build the site into a folder",
         description="Check the site and build it into --out; the old output stays as it "
                     "was if anything is wrong.",
-        epilog="example: factsheet build --site . --out output --base-url https://example.org/")
+        epilog="example: factsheet build --site . --out output --base-url https://example.org/ "
+               "--jobs 2")
     _site_option(build)
     build.add_argument("--out", type=Path, help="output folder (default: SITE/output)")
     build.add_argument("--base-url", help="public URL of the site, for canonical links "
                        "(overrides base_url in site.yaml)")
+    build.add_argument("--jobs", type=_positive, default=1, metavar="N",
+                       help="render pages in N processes; the output is the same (default: 1)")
     _verbosity(build)
     build.set_defaults(run=_build)
 
@@ -69,6 +72,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive(text: str) -> int:
+    number = int(text) if text.isdigit() else 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not {text!r}")
+    return number
+
+
 def _site_option(command: argparse.ArgumentParser) -> None:
     command.add_argument("--site", type=Path, default=Path("."),
                          help="the site folder, holding site.yaml (default: .)")
@@ -87,8 +97,11 @@ def _report(warnings: tuple[Diagnostic, ...], quiet: bool) -> None:
 
 def _build(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else args.site / OUTPUT_DIR
-    result = build_site(args.site, out, args.base_url)
+    result = build_site(args.site, out, args.base_url, args.jobs)
     _report(result.warnings, args.quiet)
+    if args.verbose:
+        for stage, seconds in result.timings:
+            print(f"  {stage}: {seconds:.3f} s", file=sys.stderr)
     if not args.quiet:
         print(f"Built {result.pages} pages and data files ({result.files} files) into {out} "
               f"in {result.seconds:.2f} s.", file=sys.stderr)

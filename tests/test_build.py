@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from generator.build import build_site, check_site
 from generator.pages import page_context, plan_pages
 from generator.render import RenderedPage, render_page
-from tests.conftest import copy_case, tree_bytes, write_files
+from tests.conftest import copy_case, copy_default_site, tree_bytes, write_files
 
 
 def test_basic_site_builds_every_page(tmp_path: Path, factsheet) -> None:
@@ -114,3 +116,35 @@ def test_each_page_knows_the_templates_it_was_made_from(tmp_path: Path) -> None:
                            site_dir)
     assert isinstance(rendered, RenderedPage)
     assert rendered.templates == {"record.html", "base.html", "_macros.html"}
+
+
+def test_several_jobs_give_the_same_output_as_one(tmp_path: Path) -> None:
+    site = copy_default_site(tmp_path)
+    build_site(site, tmp_path / "one", jobs=1)
+    build_site(site, tmp_path / "three", jobs=3)
+    assert tree_bytes(tmp_path / "one") == tree_bytes(tmp_path / "three")
+
+
+def test_template_errors_are_reported_from_worker_processes_too(tmp_path: Path,
+                                                                factsheet) -> None:
+    site = copy_case("basic", tmp_path)
+    write_files(site, {"templates/city.html": "{{ 1 / 0 }}\n"})
+    run = factsheet("build", "--site", site, "--jobs", "2")
+    assert run.code == 1
+    assert run.err == ("templates/city.html:1:1: error: template error: ZeroDivisionError: "
+                       "division by zero\n    {{ 1 / 0 }}\n    ^\n1 error.\n")
+    assert not (site / "output").exists()
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "two"])
+def test_jobs_must_be_a_positive_number(bad: str, factsheet) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        factsheet("build", "--jobs", bad)
+    assert exit_.value.code == 2
+
+
+def test_verbose_shows_where_the_time_went(tmp_path: Path, factsheet) -> None:
+    site = copy_case("basic", tmp_path)
+    run = factsheet("build", "--site", site, "--verbose")
+    assert "  load, validate, link, compile templates: " in run.err
+    assert "  render and write: " in run.err
