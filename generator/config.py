@@ -171,7 +171,8 @@ def _type_spec(name: str, spec: dict[str, Any]) -> TypeSpec:
         for field_name, f in spec["fields"].items()
     )
     names = [f.name for f in fields]
-    default_title = next((n for n in ("name", "title") if n in names), names[0])
+    texts = [f.name for f in fields if f.type == "text"]
+    default_title = next((n for n in ("name", "title") if n in names), (texts or names)[0])
     return TypeSpec(
         name=name,
         folder=spec["folder"],

@@ -655,3 +655,9 @@ def test_load_config_reports_every_schema_error_sorted(tmp_path: Path) -> None:
         (11, 23, f"'types.thing.fields.founded.type' must be one of {KNOWN_TYPES}, not 'yaer' "
                  "(did you mean 'year'?)"),
     ]
+
+
+def test_without_name_or_title_the_first_text_field_titles_records() -> None:
+    config = site_config("title: T\ntypes:\n  event:\n    folder: events\n    fields:\n"
+                         "      year: {type: year}\n      headline: {type: text}\n")
+    assert config.type("event").title_field == "headline"
