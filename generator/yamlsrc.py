@@ -90,6 +90,15 @@ class _Problem(Exception):
         super().__init__(message)
         self.line, self.col, self.message = line, col, message
 
+    @classmethod
+    def at(cls, mark: Any, message: str) -> _Problem:
+        """A problem at a parser mark (0-based line and column)."""
+        return cls(*_position(mark), message)
+
+
+def _position(mark: Any) -> Position:
+    return mark.line + 1, mark.column + 1
+
 
 def parse_yaml(path: str, raw: bytes) -> Document | Diagnostic:
     """Decode and parse one YAML file; a Diagnostic says why it could not be read."""
@@ -195,27 +204,23 @@ class _Composer:
     def count(self, n: int, mark: Any) -> None:
         self.size += n
         if self.size > MAX_VALUES:
-            raise _Problem(mark.line + 1, mark.column + 1,
-                           f"document has more than {MAX_VALUES:,} values "
-                           "(after expanding aliases)")
+            raise _Problem.at(mark, f"document has more than {MAX_VALUES:,} values "
+                                    "(after expanding aliases)")
 
     def add_key(self, key: str, mark: Any) -> None:
         frame = self.stack[-1]
-        line = mark.line + 1
         if key in frame.first_lines:
-            raise _Problem(line, mark.column + 1,
-                           f"duplicate key '{key}' (first at line {frame.first_lines[key]})")
-        frame.first_lines[key] = line
+            raise _Problem.at(mark, f"duplicate key '{key}' (first at line "
+                                    f"{frame.first_lines[key]})")
+        frame.first_lines[key] = mark.line + 1
         frame.key = key
         if self.found is not None:
-            self.found[1][(*frame.keypath, key)] = (line, mark.column + 1)
+            self.found[1][(*frame.keypath, key)] = _position(mark)
 
-    def add_value(self, value: Any, mark: Any, anchor: str | None = None, size: int = 1) -> None:
+    def add_value(self, value: Any, mark: Any) -> None:
         keypath = self.next_keypath()
         if self.found is not None:
-            self.found[0].setdefault(keypath, (mark.line + 1, mark.column + 1))
-        if anchor is not None:
-            self.anchors[anchor] = (value, size)
+            self.found[0].setdefault(keypath, _position(mark))
         if not self.stack:
             self.root = value
             return
@@ -228,17 +233,16 @@ class _Composer:
             frame.key = None
 
     def open(self, container: dict[str, Any] | list[Any], event: Any) -> None:
+        mark = event.start_mark
+        _check_tag(event.tag, mark)
         if self.expecting_key():
-            raise _Problem(event.start_mark.line + 1, event.start_mark.column + 1,
-                           "a mapping key must be plain text, not a list or mapping")
+            raise _Problem.at(mark, "a mapping key must be plain text, not a list or mapping")
         if len(self.stack) >= MAX_DEPTH:
-            raise _Problem(event.start_mark.line + 1, event.start_mark.column + 1,
-                           f"nested more than {MAX_DEPTH} levels deep")
-        self.count(1, event.start_mark)
+            raise _Problem.at(mark, f"nested more than {MAX_DEPTH} levels deep")
+        self.count(1, mark)
         keypath = self.next_keypath()
         if self.found is not None:
-            mark = event.start_mark
-            self.found[0][keypath] = (mark.line + 1, mark.column + 1)
+            self.found[0][keypath] = _position(mark)
         self.stack.append(_Frame(container, keypath, event.anchor, self.size - 1))
 
     def close(self, event: Any) -> None:
@@ -251,26 +255,28 @@ class _Composer:
         mark = event.start_mark
         _check_tag(event.tag, mark)
         self.count(1, mark)
-        control = _CONTROL.search(event.value)
-        if control:  # written as an escape such as "\0" inside double quotes
-            raise _Problem(mark.line + 1, mark.column + 1, f"control character "
-                           f"U+{ord(control.group()):04X} is not allowed, not even as an escape")
+        # The file has no raw control characters; only a "\0"-style escape can make one.
+        control = _CONTROL.search(event.value) if event.style == '"' else None
+        if control:
+            raise _Problem.at(mark, f"control character U+{ord(control.group()):04X} is not "
+                                    "allowed, not even as an escape")
         if self.expecting_key():
-            self.add_key(event.value, mark)
-            if event.anchor is not None:
-                self.anchors[event.anchor] = (event.value, 1)
-            return
-        # A plain scalar with no tag is typed by the core schema; '!' and '!!str' make text.
-        plain = event.implicit[0] and event.tag is None
-        value = _resolve_plain(event.value) if plain else event.value
-        self.add_value(value, mark, event.anchor)
+            value = event.value
+            self.add_key(value, mark)
+        else:
+            # A plain scalar with no tag is typed by the core schema; '!' and '!!str' make text.
+            plain = event.implicit[0] and event.tag is None
+            value = _resolve_plain(event.value) if plain else event.value
+            self.add_value(value, mark)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, 1)
 
     def alias(self, event: Any) -> None:
         mark = event.start_mark
         if event.anchor not in self.anchors:
-            raise _Problem(mark.line + 1, mark.column + 1, f"unknown alias '*{event.anchor}'")
+            raise _Problem.at(mark, f"unknown alias '*{event.anchor}'")
         if self.expecting_key():
-            raise _Problem(mark.line + 1, mark.column + 1, "an alias cannot be a mapping key")
+            raise _Problem.at(mark, "an alias cannot be a mapping key")
         value, size = self.anchors[event.anchor]
         self.count(size, mark)
         self.add_value(value, mark)
@@ -279,8 +285,7 @@ class _Composer:
 def _check_tag(tag: str | None, mark: Any) -> None:
     if tag not in _PLAIN_TAGS:
         shown = str(tag).replace("tag:yaml.org,2002:", "!!")
-        raise _Problem(mark.line + 1, mark.column + 1,
-                       f"YAML tag '{shown}' is not allowed; write the plain value instead")
+        raise _Problem.at(mark, f"YAML tag '{shown}' is not allowed; write the plain value instead")
 
 
 _SYNTAX_HINTS = (
@@ -311,10 +316,8 @@ def _compose(text: str, found: tuple[dict[KeyPath, Position], dict[KeyPath, Posi
             if kind is yaml.ScalarEvent:
                 composer.scalar(event)
             elif kind is yaml.MappingStartEvent:
-                _check_tag(event.tag, event.start_mark)
                 composer.open({}, event)
             elif kind is yaml.SequenceStartEvent:
-                _check_tag(event.tag, event.start_mark)
                 composer.open([], event)
             elif kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
                 composer.close(event)
@@ -323,8 +326,8 @@ def _compose(text: str, found: tuple[dict[KeyPath, Position], dict[KeyPath, Posi
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    raise _Problem(event.start_mark.line + 1, event.start_mark.column + 1,
-                                   "a second YAML document ('---'); a file holds one")
+                    raise _Problem.at(event.start_mark,
+                                      "a second YAML document ('---'); a file holds one")
             elif kind is yaml.StreamEndEvent:
                 return composer.root
     except yaml.MarkedYAMLError as exc:
@@ -332,7 +335,7 @@ def _compose(text: str, found: tuple[dict[KeyPath, Position], dict[KeyPath, Posi
         end = (text.count("\n"), len(text) - text.rfind("\n") - 1)
         if exc.context_mark is not None and mark is not None and (mark.line, mark.column) == end:
             mark = exc.context_mark  # at the end of the file: show where the open part began
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = _position(mark) if mark else (1, 1)
         problem = str(exc.problem or exc.context)
         if source_line(text, line)[col - 1:col] == "\t":
             raise _Problem(line, col, "YAML syntax error: a tab; indent with spaces, not tabs"
