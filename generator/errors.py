@@ -70,7 +70,17 @@ def format_all(diagnostics: Iterable[Diagnostic]) -> str:
     return "\n".join(lines)
 
 
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice most like `word`, if one is close enough to be a likely typo."""
+    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for the closest choice, or '' when none is close."""
-    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return suggest(closest(word, choices))
+
+
+def suggest(match: str | None) -> str:
+    """' (did you mean 'x'?)' for a match found by `closest`, or ''."""
+    return f" (did you mean '{match}'?)" if match else ""

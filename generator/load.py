@@ -9,11 +9,12 @@ from pathlib import Path
 
 from generator.config import SiteConfig
 from generator.errors import Diagnostic, did_you_mean
+from generator.schema import SLUG
 from generator.yamlsrc import Document, parse_yaml
 
 CONTENT_DIR = "content"
 RECORD_SUFFIX = ".yaml"
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_SLUG = re.compile(SLUG)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from generator.schema import NAME, SLUG
+
 WEB_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-_RECORD_LINK = re.compile(r"([a-z][a-z0-9_]*):([a-z0-9]+(?:-[a-z0-9]+)*)")
+_RECORD_LINK = re.compile(f"({NAME}):({SLUG})")
 
 
 @dataclass(frozen=True, slots=True)

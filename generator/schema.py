@@ -9,14 +9,16 @@ if TYPE_CHECKING:
     from generator.config import FieldSpec, SiteConfig, TypeSpec
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
+SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"  # a record's file name, and its URL segment
+NAME = r"[a-z][a-z0-9_]*"  # a type or field name
+SLUG_PATTERN = f"^{SLUG}$"
+NAME_PATTERN = f"^{NAME}$"
 TEXT_PATTERN = r"\S"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 PARTIAL_DATE_PATTERN = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
 URL_PATTERN = r"^https?://[^\s/?#]+[^\s]*$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"
-RECORD_REF_PATTERN = r"^(?:[a-z][a-z0-9_]*:)?[a-z0-9]+(?:-[a-z0-9]+)*$"
+RECORD_REF_PATTERN = f"^(?:{NAME}:)?{SLUG}$"
 SOURCE_TYPE = "source"  # facts cite records of this type; their `text` holds the quotes
 SOURCE_TEXT_FIELD = "text"
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
-from generator.errors import Diagnostic, did_you_mean
+from generator.errors import Diagnostic, closest, did_you_mean, suggest
 from generator.schema import FORMAT_WORDS, PATTERN_WORDS, SLUG_PATTERN, TEXT_PATTERN, TYPE_WORDS
 from generator.yamlsrc import Document, KeyPath
 
@@ -129,11 +129,11 @@ def _unknown_keys(doc: Document, keypath: KeyPath, error: ValidationError,
     allowed = error.schema.get("properties", {})
     problems = []
     for key in (k for k in error.instance if k not in allowed):
-        hint = did_you_mean(key, allowed)
-        if hint:
-            suggested.add((*keypath, hint.split("'")[1]))
+        match = closest(key, allowed)
+        if match:
+            suggested.add((*keypath, match))
         problems.append(SchemaProblem((*keypath, key), doc.error(
-            (*keypath, key), f"unknown field '{key}'{hint}", key=True)))
+            (*keypath, key), f"unknown field '{key}'{suggest(match)}", key=True)))
     return problems
 
 
