@@ -45,6 +45,7 @@ class StaticFile:
 def load_records(site_dir: Path, config: SiteConfig) -> tuple[Content, list[Diagnostic]]:
     """Every record file under content/, parsed; diagnostics for files that cannot be."""
     content = site_dir / CONTENT_DIR
+    root = os.path.realpath(site_dir)
     by_folder = {t.folder: t.name for t in config.types}
     records: list[RawRecord] = []
     keys: set[str] = set()
@@ -52,7 +53,7 @@ def load_records(site_dir: Path, config: SiteConfig) -> tuple[Content, list[Diag
     for entry in _sorted_entries(content):
         rel = f"{CONTENT_DIR}/{entry.name}"
         if entry.is_dir() and entry.name in by_folder:
-            found, problems = _load_folder(site_dir, Path(entry.path), by_folder[entry.name], keys)
+            found, problems = _load_folder(root, Path(entry.path), by_folder[entry.name], keys)
             records.extend(found)
             diagnostics.extend(problems)
         elif entry.is_dir():
@@ -76,10 +77,13 @@ def _sorted_entries(folder: Path) -> list[os.DirEntry[str]]:
         return []
 
 
-def _load_folder(site_dir: Path, folder: Path, type_name: str, keys: set[str]
+def _load_folder(root: str, folder: Path, type_name: str, keys: set[str]
                  ) -> tuple[list[RawRecord], list[Diagnostic]]:
     records: list[RawRecord] = []
     diagnostics: list[Diagnostic] = []
+    # Resolving links costs system calls, so the folder is resolved once and a file
+    # only when it is a link itself.
+    folder_outside = _outside(root, folder)
     for entry in _sorted_entries(folder):
         rel = f"{CONTENT_DIR}/{folder.name}/{entry.name}"
         stem, suffix = os.path.splitext(entry.name)
@@ -94,7 +98,8 @@ def _load_folder(site_dir: Path, folder: Path, type_name: str, keys: set[str]
                                           f"'{_suggest_slug(stem)}{RECORD_SUFFIX}')"))
             continue
         keys.add(f"{type_name}:{stem}")
-        outside = _outside(site_dir, Path(entry.path))
+        outside = folder_outside or (_outside(root, Path(entry.path)) if entry.is_symlink()
+                                     else "")
         if outside:
             diagnostics.append(Diagnostic(rel, 1, 1, outside))
             continue
@@ -115,16 +120,16 @@ def _suggest_slug(stem: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "my-record"
 
 
-def _outside(site_dir: Path, path: Path) -> str:
-    """Why `path` may not be read (a link that leads out of the site), or ''."""
-    real, root = os.path.realpath(path), os.path.realpath(site_dir)
-    if os.path.commonpath([real, root]) != root:
+def _outside(root: str, path: Path) -> str:
+    """Why `path` may not be read (a link that leads out of `root`, a real path), or ''."""
+    if os.path.commonpath([os.path.realpath(path), root]) != root:
         return "a symbolic link that leads outside the site; copy the file in instead"
     return ""
 
 
 def list_static_files(folder: Path, site_dir: Path) -> tuple[list[StaticFile], list[Diagnostic]]:
     """Every file under `folder` (recursively, hidden files skipped), in a stable order."""
+    root = os.path.realpath(site_dir)
     files: list[StaticFile] = []
     diagnostics: list[Diagnostic] = []
     for dirpath, dirnames, filenames in os.walk(folder):
@@ -132,7 +137,7 @@ def list_static_files(folder: Path, site_dir: Path) -> tuple[list[StaticFile], l
         for name in sorted(n for n in filenames if not n.startswith(".")):
             path = Path(dirpath, name)
             dest = path.relative_to(folder).as_posix()
-            outside = _outside(site_dir, path) if site_dir in path.parents else ""
+            outside = _outside(root, path)
             if outside:
                 diagnostics.append(Diagnostic(path.relative_to(site_dir).as_posix(), 1, 1,
                                               outside))
