@@ -78,9 +78,12 @@ def link_site(config: SiteConfig, records: list[Record], broken: frozenset[str] 
     if linker.diagnostics:
         return None, linker.diagnostics
     records_by_key = {r.key: r for r in linked}
-    by_type = {t.name: tuple(sorted((r for r in linked if r.type == t.name), key=title_order))
-               for t in config.types}
-    backlinks = {target: _groups(config, labels, records_by_key)
+    grouped: dict[str, list[Record]] = {t.name: [] for t in config.types}
+    for record in linked:
+        grouped[record.type].append(record)
+    by_type = {name: tuple(sorted(group, key=title_order)) for name, group in grouped.items()}
+    rank = _label_rank(config)
+    backlinks = {target: _groups(labels, rank, records_by_key)
                  for target, labels in linker.edges.by_target.items()}
     return Site(config, records_by_key, by_type, backlinks, quote_marks, fact_anchors), []
 
@@ -219,16 +222,18 @@ class _Linker:
                         where, href, self.unknown(to, slug) + f" in link '{href}'"))
 
 
-def _groups(config: SiteConfig, labels: dict[str, set[Backlink]],
-            records: dict[str, Record]) -> tuple[BacklinkGroup, ...]:
-    # Declared inverse labels first, in declaration order, then the built-in ones.
+def _label_rank(config: SiteConfig) -> dict[str, int]:
+    """Declared inverse labels first, in declaration order, then the built-in ones."""
     order = [f.inverse or t.plural for t in config.types for f in t.fields
              if FIELD_TYPES[f.type].is_ref]
     order += [CITED_LABEL, ABOUT_LABEL, MENTION_LABEL]
-    rank = {label: i for i, label in reversed(list(enumerate(order)))}
+    return {label: i for i, label in reversed(list(enumerate(order)))}
 
+
+def _groups(labels: dict[str, set[Backlink]], rank: dict[str, int],
+            records: dict[str, Record]) -> tuple[BacklinkGroup, ...]:
     def link_order(link: Backlink) -> tuple[tuple[str, str], int]:
         return title_order(records[link.record]), link.fact
 
     return tuple(BacklinkGroup(label, tuple(sorted(labels[label], key=link_order)))
-                 for label in sorted(labels, key=lambda lbl: (rank.get(lbl, len(order)), lbl)))
+                 for label in sorted(labels, key=lambda lbl: (rank.get(lbl, len(rank)), lbl)))
