@@ -95,8 +95,13 @@ def _report(warnings: tuple[Diagnostic, ...], quiet: bool) -> None:
         print(format_all(warnings), file=sys.stderr)
 
 
+def _out_dir(args: argparse.Namespace) -> Path:
+    out: Path = args.out if args.out is not None else args.site / OUTPUT_DIR
+    return out
+
+
 def _build(args: argparse.Namespace) -> int:
-    out = args.out if args.out is not None else args.site / OUTPUT_DIR
+    out = _out_dir(args)
     result = build_site(args.site, out, args.base_url, args.jobs)
     _report(result.warnings, args.quiet)
     if args.verbose:
@@ -123,6 +128,5 @@ def _check(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from generator.serve import serve  # imports the web server only when it is needed
 
-    out = args.out if args.out is not None else args.site / OUTPUT_DIR
-    serve(args.site, out, args.host, args.port)
+    serve(args.site, _out_dir(args), args.host, args.port)
     return EXIT_OK

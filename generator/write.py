@@ -8,12 +8,13 @@ can never wipe a folder the generator did not make.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+import functools
 import os
 import secrets
 import shutil
 from pathlib import Path, PurePosixPath
 from types import TracebackType
+from typing import Any
 
 from generator.errors import Diagnostic
 
@@ -120,12 +121,17 @@ def _swap_in(new: Path, out: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two folders (Linux renameat2); False where that is not possible."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
+    renameat2 = _renameat2()
     if renameat2 is None:
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return bool(result == 0)
+
+
+@functools.cache
+def _renameat2() -> Any:
+    """The C library's renameat2, from the running process's own symbols, if it has one."""
+    try:
+        return getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    except (OSError, TypeError):  # no C library to ask, as on Windows
+        return None
