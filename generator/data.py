@@ -77,12 +77,13 @@ def record_data(builder: PageBuilder, record: Record) -> dict[str, Any]:
 def ref_data(builder: PageBuilder, key: str, fact: int = 0) -> dict[str, Any]:
     """A reference to another record: its type, slug, title and URLs."""
     record = builder.site.records[key]
+    link = builder.link(key, fact)
     folder = builder.site.config.type(record.type).folder
     ref: dict[str, Any] = {
         "type": record.type,
         "slug": record.slug,
-        "title": record.title,
-        "url": builder.record_url(key, f"fact-{fact}" if fact else ""),
+        "title": link.title,
+        "url": link.url,
         "data": builder.url(urls.record_data(folder, record.slug)),
     }
     if fact:

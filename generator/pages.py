@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import html
 import re
 from dataclasses import dataclass
@@ -235,8 +236,8 @@ def _list_item(builder: PageBuilder, key: str) -> ListItem:
 
 
 def _latest_facts(builder: PageBuilder) -> tuple[FactView, ...]:
-    dated = [(fact.date, record.key, fact) for record in builder.site.records.values()
-             for fact in record.facts if fact.date]
-    dated.sort(key=lambda item: (item[0], item[1], -item[2].number), reverse=True)
+    dated = ((fact.date, record.key, -fact.number, fact)
+             for record in builder.site.records.values() for fact in record.facts if fact.date)
+    latest = heapq.nlargest(LATEST_FACTS, dated, key=lambda item: item[:3])
     return tuple(builder.fact_view(builder.site.records[key], fact)
-                 for _, key, fact in dated[:LATEST_FACTS])
+                 for _, key, _, fact in latest)

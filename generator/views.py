@@ -6,6 +6,7 @@ builder notes each record the page shows: that set is the page's dependencies.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -145,7 +146,7 @@ class PageBuilder:
         type_spec = self.site.config.type(record.type)
         self.used.add(record.key)
         shown = [f for f in type_spec.fields if f.name in record.fields
-                 and f.name != type_spec.title_field and not _is_source_text(record, f)]
+                 and f.name != type_spec.title_field and not is_source_text(record.type, f.name)]
         views = [self.field_view(f, record.fields[f.name]) for f in shown]
         return RecordView(
             type=record.type,
@@ -208,17 +209,19 @@ class PageBuilder:
         if not isinstance(text, str):
             return ()
         marks = self.site.quote_marks.get(record.key, ())
-        return tuple(tuple(self.segments(text, start, end, marks))
-                     for start, end in paragraph_spans(text))
+        ends = [mark.end for mark in marks]  # marks do not overlap, so ends are sorted too
+        return tuple(tuple(self.segments(text, a, b, marks[bisect.bisect_right(ends, a):]))
+                     for a, b in paragraph_spans(text))
 
     def segments(self, text: str, start: int, end: int, marks: tuple[QuoteMark, ...]
                  ) -> list[Segment]:
+        """The runs of text[start:end]; `marks` begins with the first that ends after start."""
         out: list[Segment] = []
         pos = start
         for mark in marks:
+            if mark.start >= end:
+                break
             lo, hi = max(mark.start, start), min(mark.end, end)
-            if lo >= hi:
-                continue
             if lo > pos:
                 out.append(Segment(text[pos:lo]))
             # A quote that runs across paragraphs is marked in each; the anchor goes first.
@@ -232,8 +235,9 @@ class PageBuilder:
         return out
 
 
-def _is_source_text(record: Record, spec: FieldSpec) -> bool:
-    return record.type == SOURCE_TYPE and spec.name == SOURCE_TEXT_FIELD
+def is_source_text(type_name: str, field_name: str) -> bool:
+    """Whether this is a source's full text, which is shown with its quotes marked."""
+    return type_name == SOURCE_TYPE and field_name == SOURCE_TEXT_FIELD
 
 
 def _is_prose(view: FieldView) -> bool:
@@ -281,4 +285,4 @@ def type_fields(type_spec: TypeSpec) -> tuple[FieldSpec, ...]:
     """The fields a list page shows as columns: short ones, not the title."""
     return tuple(f for f in type_spec.fields if f.name != type_spec.title_field
                  and f.type not in ("markdown", "list")
-                 and not (type_spec.name == SOURCE_TYPE and f.name == SOURCE_TEXT_FIELD))
+                 and not is_source_text(type_spec.name, f.name))
