@@ -70,3 +70,22 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
     """Every file under `root` as relative POSIX path -> bytes."""
     return {p.relative_to(root).as_posix(): p.read_bytes()
             for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; the test is skipped when either is missing."""
+    if not CHROMIUM.exists():
+        pytest.skip("browser test: Debian's chromium is not installed at /usr/bin/chromium "
+                    "(apt-get install chromium; .ci/run does this)")
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="browser test: playwright is not installed")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
