@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -130,3 +131,8 @@ def record_schema(type_spec: TypeSpec) -> dict[str, Any]:
 def all_record_schemas(config: SiteConfig) -> dict[str, dict[str, Any]]:
     """Type name -> JSON Schema, for every declared type."""
     return {t.name: record_schema(t) for t in config.types}
+
+
+def schema_json(type_spec: TypeSpec) -> bytes:
+    """`record_schema` as the bytes of schema/<type>.json: one trailing newline."""
+    return (json.dumps(record_schema(type_spec), ensure_ascii=False, indent=2) + "\n").encode()
