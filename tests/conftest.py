@@ -89,3 +89,17 @@ def browser():
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+GATE_BASE_URL = "https://example.org/facts/"
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default site built once per session with GATE_BASE_URL, for the quality gates."""
+    site = copy_default_site(tmp_path_factory.mktemp("gates"))
+    out = site.parent / "output"
+    code = main(["build", "--site", str(site), "--out", str(out), "--base-url", GATE_BASE_URL,
+                 "--quiet"])
+    assert code == 0, "the default site does not build; run `factsheet build` to see why"
+    return out
