@@ -32,11 +32,17 @@ class _Page(HTMLParser):
     handle_startendtag = handle_starttag
 
 
+def parse_html(text: str) -> _Page:
+    """The links and element ids of one HTML document."""
+    page = _Page()
+    page.feed(text)
+    page.close()
+    return page
+
+
 def parse_page(path: Path) -> _Page:
     """The links and element ids of one HTML file."""
-    page = _Page()
-    page.feed(path.read_text(encoding="utf-8"))
-    return page
+    return parse_html(path.read_text(encoding="utf-8"))
 
 
 def _internal(link: str, base_url: str | None) -> SplitResult | None:

@@ -1,0 +1,94 @@
+"""Gate: axe-core finds no serious or critical accessibility problem, in light and dark mode."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.gates import KEY_PAGES, new_context, page_url, require, serve
+
+SCHEMES = ("light", "dark")
+BLOCKING = ("serious", "critical")
+
+# Run in the page: axe over the whole document, reduced to what a failure message needs.
+RUN_AXE = """async () => {
+  const results = await axe.run(document, {resultTypes: ['violations']});
+  const rules = results.passes.length + results.violations.length
+              + results.incomplete.length + results.inapplicable.length;
+  const violations = results.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' | ' + n.failureSummary)}));
+  return {rules, violations};
+}"""
+
+
+def _axe_script() -> Path:
+    """axe.min.js as shipped by the pinned axe-playwright-python."""
+    spec = find_spec("axe_playwright_python")
+    script = Path(spec.origin).parent / "axe.min.js" if spec and spec.origin else None
+    if script is None or not script.is_file():
+        pytest.skip("axe gate: axe-playwright-python (which ships axe.min.js) is not installed")
+    return script
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site: Path) -> Iterator[str]:
+    with serve(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def contexts(browser: Any, built_site: Path) -> Iterator[dict[str, Any]]:
+    """One browser context per colour scheme, so each page is seen as both kinds of user."""
+    made = {scheme: new_context(browser, built_site, color_scheme=scheme) for scheme in SCHEMES}
+    yield made
+    for context in made.values():
+        context.close()
+
+
+def _show_search_results(page: Any) -> None:
+    """Search, so that axe also sees Pagefind's results (their contrast, their links)."""
+    page.fill("#search input", "Microsoft")
+    page.wait_for_selector("#search .pagefind-ui__result", timeout=10_000)
+
+
+def _format(violations: list[dict[str, Any]]) -> str:
+    return "\n".join(f"  [{v['impact']}] {v['id']}: {v['help']}\n" +
+                     "\n".join(f"      {node}" for node in v["nodes"]) for v in violations)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("kind", list(KEY_PAGES))
+def test_no_serious_accessibility_problems(kind: str, scheme: str, built_site: Path,
+                                           site_url: str, contexts: dict[str, Any]) -> None:
+    rel = KEY_PAGES[kind]
+    require(built_site, rel)
+    page = contexts[scheme].new_page()
+    try:
+        page.goto(site_url + page_url(rel), wait_until="load")
+        if kind == "search":
+            _show_search_results(page)
+        page.add_script_tag(path=str(_axe_script()))
+        result = page.evaluate(RUN_AXE)
+    finally:
+        page.close()
+    blocking = [v for v in result["violations"] if v["impact"] in BLOCKING]
+    print(f"axe gate: {rel} ({scheme}): {result['rules']} rules, "
+          f"{len(result['violations'])} violation(s), {len(blocking)} serious or critical")
+    assert not blocking, f"axe on {rel} in {scheme} mode:\n{_format(blocking)}"
+
+
+def test_axe_catches_planted_problems(contexts: dict[str, Any]) -> None:
+    page = contexts["light"].new_page()
+    try:
+        page.set_content('<html><body><p style="color:#bbb;background:#fff">faint</p>'
+                         '<img src="data:,"></body></html>')
+        page.add_script_tag(path=str(_axe_script()))
+        found = {v["id"] for v in page.evaluate(RUN_AXE)["violations"]}
+    finally:
+        page.close()
+    assert {"color-contrast", "image-alt", "html-has-lang"} <= found, found
