@@ -146,8 +146,11 @@ def test_feed_entry_ids_are_unique_and_stable(built_site: Path, tmp_path: Path) 
 
 @pytest.fixture(scope="module")
 def without_base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    """The default site (no base_url in site.yaml) built with no --base-url; and its stderr."""
+    """The default site built with no --base-url and its base_url taken out; and its stderr."""
     site = copy_default_site(tmp_path_factory.mktemp("nobase"))
+    config = site / "site.yaml"
+    config.write_text(re.sub(r"(?m)^base_url:.*\n", "", config.read_text(encoding="utf-8")),
+                      encoding="utf-8")
     out = site.parent / "output"
     with pytest.MonkeyPatch.context() as patch:
         err = io.StringIO()
