@@ -8,6 +8,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 _UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+# A diagnostic's head is one line: a file name or a value quoted in it shows its line
+# breaks and control characters as escapes.
+_UNPRINTABLE_IN_MESSAGE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -23,7 +26,8 @@ class Diagnostic:
 
     def format(self) -> str:
         """`path:line:col: severity: message`, then the offending line and a caret."""
-        head = f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        path, message = (_UNPRINTABLE_IN_MESSAGE.sub(_escape, s) for s in (self.path, self.message))
+        head = f"{path}:{self.line}:{self.col}: {self.severity}: {message}"
         if not self.source_line.strip():
             return head
         shown = _UNPRINTABLE.sub("\N{REPLACEMENT CHARACTER}", self.source_line)
@@ -34,6 +38,10 @@ class Diagnostic:
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+
+def _escape(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
 
 
 class BuildFailed(Exception):

@@ -106,8 +106,10 @@ def schema_problems(doc: Document, validator: Draft202012Validator) -> list[Sche
         if key:
             keypath = (*keypath, error.instance)
         message = _message(keypath, error)
-        diagnostic = Diagnostic(doc.path, 1, 1, message) if not keypath and \
-            error.validator == "required" else doc.error(keypath, message, key=key)
+        # A problem with the file as a whole (empty, or missing a field) is at 1:1.
+        whole_file = not keypath and (error.validator == "required" or error.instance is None)
+        diagnostic = Diagnostic(doc.path, 1, 1, message) if whole_file \
+            else doc.error(keypath, message, key=key)
         problems.append(SchemaProblem(keypath, diagnostic))
     return problems
 
@@ -161,6 +163,15 @@ def describe_value(value: object) -> str:
     return "a mapping"
 
 
+def _quote_hint(error: ValidationError, value: object) -> str:
+    """Advice for YAML's unquoted numbers and booleans where free text was meant (`1.10`)."""
+    schema = error.schema
+    free_text = schema.get("type") == "string" and "format" not in schema \
+        and schema.get("pattern", TEXT_PATTERN) == TEXT_PATTERN
+    return " (put it in quotes to make it text)" if free_text and \
+        isinstance(value, int | float | bool) else ""
+
+
 def _message(keypath: KeyPath, error: ValidationError) -> str:
     where = f"'{describe_keypath(keypath)}'" if keypath else "the file"
     keyword, expected, value = error.validator, error.validator_value, error.instance
@@ -176,7 +187,7 @@ def _message(keypath: KeyPath, error: ValidationError) -> str:
             words = FORMAT_WORDS.get(error.schema["format"], words)
         if not keypath and value is None:
             return "the file is empty; it should be a mapping of fields"
-        return f"{where} must be {words}, not {describe_value(value)}"
+        return f"{where} must be {words}, not {describe_value(value)}{_quote_hint(error, value)}"
     if keyword == "required":
         return f"missing required field '{_missing_name(error)}'" + \
             (f" in {where}" if keypath else "")

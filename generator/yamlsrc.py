@@ -34,7 +34,9 @@ KeyPath = tuple[Key, ...]
 Position = tuple[int, int]  # 1-based line, column
 
 _STR_TAG = "tag:yaml.org,2002:str"
-_PLAIN_TAGS = {None, "!", _STR_TAG, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+# The tags that say only what a node already is; a `!!map` on a scalar is not one of them.
+_PLAIN_TAGS = {"scalar": {None, "!", _STR_TAG}, "mapping": {None, "!", "tag:yaml.org,2002:map"},
+               "sequence": {None, "!", "tag:yaml.org,2002:seq"}}
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "True": True, "TRUE": True,
           "false": False, "False": False, "FALSE": False}
@@ -234,7 +236,7 @@ class _Composer:
 
     def open(self, container: dict[str, Any] | list[Any], event: Any) -> None:
         mark = event.start_mark
-        _check_tag(event.tag, mark)
+        _check_tag(event.tag, "mapping" if isinstance(container, dict) else "sequence", mark)
         if self.expecting_key():
             raise _Problem.at(mark, "a mapping key must be plain text, not a list or mapping")
         if len(self.stack) >= MAX_DEPTH:
@@ -253,7 +255,7 @@ class _Composer:
 
     def scalar(self, event: Any) -> None:
         mark = event.start_mark
-        _check_tag(event.tag, mark)
+        _check_tag(event.tag, "scalar", mark)
         self.count(1, mark)
         # The file has no raw control characters; only a "\0"-style escape can make one.
         control = _CONTROL.search(event.value) if event.style == '"' else None
@@ -282,8 +284,8 @@ class _Composer:
         self.add_value(value, mark)
 
 
-def _check_tag(tag: str | None, mark: Any) -> None:
-    if tag not in _PLAIN_TAGS:
+def _check_tag(tag: str | None, kind: str, mark: Any) -> None:
+    if tag not in _PLAIN_TAGS[kind]:
         shown = str(tag).replace("tag:yaml.org,2002:", "!!")
         raise _Problem.at(mark, f"YAML tag '{shown}' is not allowed; write the plain value instead")
 
@@ -292,16 +294,49 @@ _SYNTAX_HINTS = (
     ("mapping values are not allowed", "put a value that contains ': ' in quotes"),
     ("did not find expected key", "check this line's indentation against the lines above"),
     ("did not find expected '-'", "check this line's indentation against the lines above"),
-    ("did not find expected ','", "a [list] or {mapping} written on one line is not closed"),
+    ("expected <document start>", "this line is indented less than the first one; "
+                                  "start every top-level key at the same column"),
     ("could not find expected ':'", "a key needs ': ' after it, or quote a line that goes on"),
     ("found unknown escape character", "in double quotes a backslash starts an escape; "
                                        "use single quotes"),
 )
 
 
+# Parts that open on one line and must close later: the place to fix is where they open.
+_UNCLOSED = {
+    "while parsing a flow sequence": "[list]",
+    "while parsing a flow mapping": "{mapping}",
+    "while scanning a quoted scalar": "quoted text",
+}
+
+
 def _syntax_hint(problem: str) -> str:
     """Plain advice for the YAML mistakes writers make most."""
     return next((f" ({hint})" for clue, hint in _SYNTAX_HINTS if clue in problem), "")
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> _Problem:
+    """The parser's complaint, placed where a writer has to fix it."""
+    mark: Any = exc.problem_mark or exc.context_mark
+    problem = str(exc.problem or exc.context)
+    line, col = _position(mark) if mark else (1, 1)
+    opened = _UNCLOSED.get(str(exc.context))
+    if opened and exc.context_mark is not None:
+        # The parser notices only where the open part should have ended (often the end
+        # of the file); the missing bracket or quote belongs to the part that starts here.
+        why = "the file ends first" if (line - 1, col - 1) == _end(text) \
+            else f"{problem} at line {line}, column {col}"
+        line, col = _position(exc.context_mark)
+        return _Problem(line, col, f"YAML syntax error: the {opened} that starts here is not "
+                                   f"closed ({why})")
+    if source_line(text, line)[col - 1:col] == "\t":
+        return _Problem(line, col, "YAML syntax error: a tab; indent with spaces, not tabs")
+    return _Problem(line, col, f"YAML syntax error: {problem}{_syntax_hint(problem)}")
+
+
+def _end(text: str) -> tuple[int, int]:
+    """The 0-based line and column just past the last character of `text`."""
+    return text.count("\n"), len(text) - text.rfind("\n") - 1
 
 
 def _compose(text: str, found: tuple[dict[KeyPath, Position], dict[KeyPath, Position]] | None
@@ -331,16 +366,7 @@ def _compose(text: str, found: tuple[dict[KeyPath, Position], dict[KeyPath, Posi
             elif kind is yaml.StreamEndEvent:
                 return composer.root
     except yaml.MarkedYAMLError as exc:
-        mark: Any = exc.problem_mark or exc.context_mark
-        end = (text.count("\n"), len(text) - text.rfind("\n") - 1)
-        if exc.context_mark is not None and mark is not None and (mark.line, mark.column) == end:
-            mark = exc.context_mark  # at the end of the file: show where the open part began
-        line, col = _position(mark) if mark else (1, 1)
-        problem = str(exc.problem or exc.context)
-        if source_line(text, line)[col - 1:col] == "\t":
-            raise _Problem(line, col, "YAML syntax error: a tab; indent with spaces, not tabs"
-                           ) from None
-        raise _Problem(line, col, f"YAML syntax error: {problem}{_syntax_hint(problem)}") from None
+        raise _syntax_problem(exc, text) from None
     except yaml.YAMLError as exc:
         raise _Problem(1, 1, f"YAML error: {exc}") from None
     finally:

@@ -141,12 +141,12 @@ def test_record_title_key_and_path() -> None:
     ('name: ""', "'name' must not be empty"),
     ("name: '   '", "'name' must not be empty"),
     ('name: "\\t\\n"', "'name' must not be empty"),
-    ("name: 12", "'name' must be text, not the number 12"),
-    ("name: true", "'name' must be text, not the boolean true"),
+    ("name: 12", "'name' must be text, not the number 12 (put it in quotes to make it text)"),
+    ("name: true", "'name' must be text, not the boolean true (put it in quotes to make it text)"),
     ("name: [a]", "'name' must be text, not a list"),
     ("name: {a: 1}", "'name' must be text, not a mapping"),
     ("notes: ''", "'notes' must not be empty"),
-    ("notes: 5", "'notes' must be text, not the number 5"),
+    ("notes: 5", "'notes' must be text, not the number 5 (put it in quotes to make it text)"),
     # integer
     ("count: nineteen", "'count' must be a whole number, not 'nineteen'"),
     ("count: 1.5", "'count' must be a whole number, not the number 1.5"),
@@ -221,7 +221,7 @@ def test_bad_value_is_reported_at_the_value(line: str, message: str) -> None:
     ("parts: [b, Bad]", 12, f"'parts[1]' must be {SLUG_WORDS}, not 'Bad'"),
     ("parts: [b, 3]", 12, f"'parts[1]' must be {REF_TYPE_WORDS}, not the number 3"),
     ("tags: [a, '']", 11, "'tags[1]' must not be empty"),
-    ("tags: [1]", 8, "'tags[0]' must be text, not the number 1"),
+    ("tags: [1]", 8, "'tags[0]' must be text, not the number 1 (put it in quotes to make it text)"),
     ("tags: [[a]]", 8, "'tags[0]' must be text, not a list"),
 ])
 def test_bad_list_item_is_reported_at_the_item(line: str, col: int, message: str) -> None:

@@ -276,11 +276,12 @@ MAPPING_VALUES = ("YAML syntax error: mapping values are not allowed in this con
 @pytest.mark.parametrize(("source", "expected"), [
     ("a: b: c\n", (1, 5, MAPPING_VALUES)),
     ("a: 1\n b: 2\n", (2, 3, MAPPING_VALUES)),
-    ("a: 1\nb: [1, 2\n", (2, 4, "YAML syntax error: did not find expected ',' or ']' "
-                                "(a [list] or {mapping} written on one line is not closed)")),
+    ("a: 1\nb: [1, 2\n", (2, 4, "YAML syntax error: the [list] that starts here is not "
+                                "closed (the file ends first)")),
     ("a:\n  b: 1\n c: 2\n", (3, 2, "YAML syntax error: did not find expected key (check this "
                                    "line's indentation against the lines above)")),
-    ('a: "x\n', (1, 4, "YAML syntax error: found unexpected end of stream")),
+    ('a: "x\n', (1, 4, "YAML syntax error: the quoted text that starts here is not closed "
+                       "(the file ends first)")),
     ('a: "\\q"\n', (1, 5, "YAML syntax error: found unknown escape character (in double quotes "
                          "a backslash starts an escape; use single quotes)")),
     ("é: ]\n", (1, 4, "YAML syntax error: did not find expected node content")),
