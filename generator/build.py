@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jinja2
 
-from generator.config import SiteConfig, load_config, with_trailing_slash
+from generator.config import CONFIG_FILE, SiteConfig, load_config, with_trailing_slash
 from generator.errors import BuildFailed, Diagnostic
 from generator.link import Site, link_site
 from generator.load import StaticFile, list_static_files, load_records
@@ -25,8 +25,15 @@ from generator.render import (
     render_page,
 )
 from generator.schemacheck import is_http_url
+from generator.search import index_pages
+from generator.urls import SEARCH_BUNDLE
 from generator.validate import validate_records
 from generator.write import Staging, check_output_dir
+
+NO_BASE_URL = Diagnostic(
+    CONFIG_FILE, 1, 1, "no base_url: feed.xml, sitemap.xml and robots.txt need absolute URLs, so "
+    "they are left out, and pages get no canonical link; set base_url in site.yaml or pass "
+    "--base-url", "warning")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +144,10 @@ def build_site(site_dir: Path, out_dir: Path, base_url: str | None = None, jobs:
                 raise BuildFailed([*errors, *checked.warnings])
             for static in checked.static:
                 staging.copy(static.dest, static.source)
+            search_problems = index_pages(staging.dir)
+            if search_problems:
+                raise BuildFailed([*search_problems, *checked.warnings])
+            search_files = sum(1 for p in (staging.dir / SEARCH_BUNDLE).rglob("*") if p.is_file())
             staging.commit()
     except OSError as exc:
         where = exc.filename or out_dir
@@ -145,8 +156,11 @@ def build_site(site_dir: Path, out_dir: Path, base_url: str | None = None, jobs:
     done = time.perf_counter()
     timings = (("load, validate, link, compile templates", checked_at - started),
                ("render and write", done - checked_at))
-    return BuildResult(len(checked.pages), len(checked.pages) + len(checked.static),
-                       done - started, checked.warnings, timings)
+    # Said only when the build worked: it would distract from the errors of a failed one.
+    warnings = checked.warnings if checked.site.config.base_url else (*checked.warnings,
+                                                                      NO_BASE_URL)
+    files = len(checked.pages) + len(checked.static) + search_files
+    return BuildResult(len(checked.pages), files, done - started, warnings, timings)
 
 
 def _with_base_url(config: SiteConfig, base_url: str | None) -> SiteConfig:

@@ -47,6 +47,8 @@ _TYPE_SCHEMA = {
         "label": _TEXT,
         "plural": _TEXT,
         "title_field": _NAME,
+        # The schema.org type of its records' JSON-LD, e.g. Corporation, City, Report.
+        "schema_org": {"type": "string", "pattern": "^[A-Z][A-Za-z]*$"},
         "fields": {"type": "object", "minProperties": 1, "propertyNames": {"pattern": NAME_PATTERN},
                    "additionalProperties": _FIELD_SCHEMA},
     },
@@ -90,6 +92,7 @@ class TypeSpec:
     plural: str
     title_field: str
     fields: tuple[FieldSpec, ...]
+    schema_org: str = ""
 
     def field(self, name: str) -> FieldSpec | None:
         """The field called `name`, if declared."""
@@ -180,6 +183,7 @@ def _type_spec(name: str, spec: dict[str, Any]) -> TypeSpec:
         plural=spec.get("plural", spec["folder"].replace("-", " ").capitalize()),
         title_field=spec.get("title_field", default_title),
         fields=fields,
+        schema_org=spec.get("schema_org", ""),
     )
 
 

@@ -1,7 +1,9 @@
-"""Records as JSON data: refs resolved to URLs relative to the JSON file itself."""
+"""Records as data files: JSON (refs resolved to URLs relative to the file), CSV, the graph."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from typing import Any
 
@@ -89,6 +91,51 @@ def ref_data(builder: PageBuilder, key: str, fact: int = 0) -> dict[str, Any]:
     if fact:
         ref["fact"] = fact
     return ref
+
+
+def graph_json(site: Site, path: str) -> bytes:
+    """data/graph.json: every record as a node, every link between two records as an edge.
+
+    Edges are the backlinks seen from their origin: `relation` is the label the target
+    shows them under ("Companies based here", "Cited in", ...), `fact` the citing fact.
+    """
+    builder = PageBuilder(site, path)
+    nodes = [{"id": r.key, "type": r.type, "slug": r.slug, "title": r.title,
+              "url": builder.url(urls.record_page(site.config.type(r.type).folder, r.slug))}
+             for t in site.config.types for r in site.by_type[t.name]]
+    edges = sorted(({"from": link.record, "to": target, "relation": group.label,
+                     **({"fact": link.fact} if link.fact else {})}
+                    for target, groups in site.backlinks.items()
+                    for group in groups for link in group.links),
+                   key=lambda e: (e["from"], e.get("fact", 0), e["to"], e["relation"]))
+    return _dump({"format": FORMAT_VERSION, "nodes": nodes, "edges": edges})
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def type_csv(site: Site, type_name: str) -> bytes:
+    """data/<type>.csv: one row per record, one column per field; refs as slugs."""
+    type_spec = site.config.type(type_name)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["slug", *(f.name for f in type_spec.fields), "facts"])
+    for record in site.by_type[type_name]:
+        cells = [_csv_cell(record.fields.get(f.name)) for f in type_spec.fields]
+        writer.writerow([record.slug, *cells, len(record.facts)])
+    return out.getvalue().encode("utf-8")
+
+
+def _csv_cell(value: Any) -> str | int | float:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = "; ".join(value)
+    if isinstance(value, str):
+        return "'" + value if value.startswith(_FORMULA_START) else value
+    assert isinstance(value, (int, float))
+    return value
 
 
 def _dump(data: Any) -> bytes:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import heapq
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from generator import urls
+from markupsafe import Markup
+
+from generator import feeds, timeline, urls
+from generator.jsonld import LinkedData, script_json
 from generator.link import Site
 from generator.markup import render_markdown
 from generator.schema import SOURCE_TYPE
@@ -54,6 +58,9 @@ class SiteView:
     home_url: str
     stylesheet_url: str
     data_url: str
+    timeline_url: str
+    search_url: str
+    feed_url: str  # empty when there is no feed (no base URL)
     nav: tuple[NavItem, ...]
 
 
@@ -66,6 +73,7 @@ class PageView:
     title: str
     description: str
     canonical: str
+    jsonld: Markup  # schema.org JSON-LD, safe inside <script>; empty when the page has none
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,22 +95,38 @@ class ListItem:
     count: int  # facts, or for a source the facts that cite it
 
 
-HTML_KINDS = ("home", "list", "record", "not-found")
+HTML_KINDS = ("home", "list", "record", "not-found", "timeline", "search")
+CONFIG = "site.yaml"
 
 
 def plan_pages(site: Site) -> tuple[Page, ...]:
     """Every page and data file the site has, each with the input that asks for it."""
-    pages = [Page(urls.HOME, "home", origin="site.yaml"),
-             Page(urls.NOT_FOUND, "not-found", origin="site.yaml"),
-             Page(urls.SITE_DATA, "site-data", origin="site.yaml")]
+    pages = [Page(urls.HOME, "home", origin=CONFIG),
+             Page(urls.NOT_FOUND, "not-found", origin=CONFIG),
+             Page(urls.TIMELINE, "timeline", origin=CONFIG),
+             Page(urls.SEARCH, "search", origin=CONFIG),
+             Page(urls.SITE_DATA, "site-data", origin=CONFIG),
+             Page(urls.GRAPH_DATA, "graph", origin=CONFIG)]
     for t in site.config.types:
-        pages.append(Page(urls.list_page(t.folder), "list", t.name, "site.yaml"))
+        pages += [Page(urls.list_page(t.folder), "list", t.name, CONFIG),
+                  Page(urls.type_csv(t.name), "type-csv", t.name, CONFIG),
+                  Page(urls.type_schema(t.name), "type-schema", t.name, CONFIG)]
         for record in site.by_type[t.name]:
             pages.append(Page(urls.record_page(t.folder, record.slug), "record", record.key,
                               record.path))
             pages.append(Page(urls.record_data(t.folder, record.slug), "record-data",
                               record.key, record.path))
+    if site.config.base_url:
+        parts = feeds.sitemap_count(len(sitemap_paths(pages)))
+        pages += [Page(path, kind, origin=CONFIG) for path, kind in (
+            (urls.FEED, "feed"), (urls.ROBOTS, "robots"), (urls.SITEMAP, "sitemap"),
+            *((feeds.sitemap_part(n), "sitemap") for n in range(1, parts + 1)))]
     return tuple(pages)
+
+
+def sitemap_paths(pages: list[Page] | tuple[Page, ...]) -> list[str]:
+    """The pages a sitemap lists: every HTML page but the 404 page."""
+    return [p.path for p in pages if p.kind in HTML_KINDS and p.kind != "not-found"]
 
 
 def template_names(site: Site, page: Page) -> list[str]:
@@ -111,21 +135,26 @@ def template_names(site: Site, page: Page) -> list[str]:
         return [f"{site.records[page.key].type}.html", "record.html"]
     if page.kind == "list":
         return [f"{page.key}-list.html", "list.html"]
-    return {"home": ["home.html"], "not-found": ["404.html"]}[page.kind]
+    return {"home": ["home.html"], "not-found": ["404.html"], "timeline": ["timeline.html"],
+            "search": ["search.html"]}[page.kind]
 
 
 def page_context(site: Site, page: Page) -> tuple[dict[str, Any], frozenset[str]]:
     """What the template of `page` is given, and the records it depends on."""
     builder = PageBuilder(site, page.path)
     title, description, extra = _CONTEXTS[page.kind](builder, page)
+    linked = _linked_data(builder, page, title, description)
+    jsonld = Markup(script_json(linked)) if linked else Markup("")
     context = {
         "site": _site_view(builder, page),
-        "page": PageView(page.kind, page.path, title, description, _canonical(site, page)),
+        "page": PageView(page.kind, page.path, title, description, _canonical(site, page),
+                         jsonld),
         "root": builder.root,
         **extra,
     }
-    # Lists and the home page also change when a record is added or removed.
-    membership = {"list": {f"{page.key}:*"}, "home": {"*"}}.get(page.kind, set())
+    # Lists, the home page and the timeline also change when a record is added or removed.
+    membership = {"list": {f"{page.key}:*"}, "home": {"*"}, "timeline": {"*"}}.get(page.kind,
+                                                                                     set())
     return context, frozenset(builder.used | membership)
 
 
@@ -164,8 +193,53 @@ def _not_found_context(builder: PageBuilder, page: Page) -> _Context:
     return "Page not found", "There is no page at this address.", {}
 
 
+@dataclass(frozen=True, slots=True)
+class TimelineYear:
+    """One year of the timeline page: its dated facts, oldest first."""
+
+    year: str
+    anchor: str
+    facts: tuple[FactView, ...]
+
+
+def _timeline_context(builder: PageBuilder, page: Page) -> _Context:
+    site = builder.site
+    dated = timeline.dated_facts([r for t in site.config.types for r in site.by_type[t.name]])
+    years = tuple(TimelineYear(year, f"year-{year}",
+                               tuple(builder.fact_view(d.record, d.fact) for d in group))
+                  for year, group in timeline.by_year(dated))
+    description = timeline.describe(dated) if dated else "No dated facts yet."
+    return "Timeline", description, {"years": years, "chart": timeline.chart(dated)}
+
+
+def _search_context(builder: PageBuilder, page: Page) -> _Context:
+    config = builder.site.config
+    return "Search", f"Search the fact sheets of {config.title}.", {
+        "types": tuple(_type_summary(builder, t.name) for t in config.types),
+        "search_script_url": builder.url(urls.SEARCH_SCRIPT),
+        "bundle_url": builder.url(urls.SEARCH_BUNDLE),
+    }
+
+
 _CONTEXTS = {"record": _record_context, "list": _list_context, "home": _home_context,
-             "not-found": _not_found_context}
+             "not-found": _not_found_context, "timeline": _timeline_context,
+             "search": _search_context}
+
+
+def _linked_data(builder: PageBuilder, page: Page, title: str, description: str
+                 ) -> dict[str, Any] | None:
+    """The JSON-LD of a page, or None for pages that describe nothing (404, search)."""
+    linked = LinkedData(builder.site, markdown_text(builder.site))
+    if page.kind == "record":
+        return linked.record(builder.site.records[page.key], description)
+    if page.kind == "home":
+        return linked.website()
+    if page.kind == "list":
+        return linked.collection(title, page.path, len(builder.site.by_type[page.key]))
+    if page.kind == "timeline":
+        dated = sum(1 for r in builder.site.records.values() for f in r.facts if f.date)
+        return linked.collection(title, page.path, dated)
+    return None
 
 
 def markdown_filter(site: Site) -> Any:
@@ -178,6 +252,13 @@ def markdown_filter(site: Site) -> Any:
             return root + urls.record_page(folders[type_name], slug)
         return render_markdown(text, resolve, site.type_names, inline=inline)
     return render
+
+
+def markdown_text(site: Site) -> Callable[[str], str]:
+    """Markdown -> one line of plain text (record links become their labels)."""
+    def text(markdown: str) -> str:
+        return plain_text(render_markdown(markdown, lambda key: "", site.type_names))
+    return text
 
 
 def plain_text(markdown_html: str) -> str:
@@ -195,8 +276,7 @@ def shorten(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
 def _record_description(site: Site, view: RecordView) -> str:
     for prose in view.prose:
         if prose.type == "markdown":
-            return shorten(plain_text(render_markdown(prose.value, lambda key: "",
-                                                      site.type_names)))
+            return shorten(markdown_text(site)(prose.value))
         return shorten(" ".join(prose.paragraphs))
     facts = len(view.facts)
     return f"{view.type_label}: {view.title}, with {facts} sourced fact{'s' * (facts != 1)}."
@@ -210,7 +290,9 @@ def _site_view(builder: PageBuilder, page: Page) -> SiteView:
                 for t in config.types)
     return SiteView(config.title, config.description, config.language, config.base_url or "",
                     builder.url(urls.HOME), builder.url(urls.STYLESHEET),
-                    builder.url(urls.SITE_DATA), nav)
+                    builder.url(urls.SITE_DATA), builder.url(urls.TIMELINE),
+                    builder.url(urls.SEARCH), builder.url(urls.FEED) if config.base_url else "",
+                    nav)
 
 
 def _canonical(site: Site, page: Page) -> str:

@@ -15,9 +15,10 @@ import jinja2
 from jinja2 import meta
 from markupsafe import Markup
 
-from generator import data, pages, views
+from generator import pages, views
 from generator.errors import Diagnostic, did_you_mean, error_at
 from generator.link import Site
+from generator.outputs import render_file
 from generator.pages import HTML_KINDS, Page, markdown_filter, page_context, template_names
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -85,12 +86,9 @@ def check_templates(env: jinja2.Environment, site_dir: Path) -> list[Diagnostic]
 def render_page(env: jinja2.Environment, site: Site, page: Page, site_dir: Path
                 ) -> RenderedPage | Diagnostic:
     """Render one page; a template problem comes back as a Diagnostic at its template line."""
-    if page.kind == "record-data":
-        content, used = data.record_json(site, page.key, page.path)
+    if page.kind not in HTML_KINDS:
+        content, used = render_file(site, page)
         return RenderedPage(page.path, content, used)
-    if page.kind == "site-data":
-        return RenderedPage(page.path, data.site_json(site, page.path), frozenset({"*"}))
-    assert page.kind in HTML_KINDS
     context, used = page_context(site, page)
     try:
         template = env.select_template(template_names(site, page))

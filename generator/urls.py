@@ -11,7 +11,15 @@ PAGE_FILE = "index.html"
 HOME = PAGE_FILE
 NOT_FOUND = "404.html"
 SITE_DATA = "data/site.json"
+GRAPH_DATA = "data/graph.json"
 STYLESHEET = "assets/factsheet.css"
+SEARCH_SCRIPT = "assets/search.js"
+TIMELINE = "timeline/" + PAGE_FILE
+SEARCH = "search/" + PAGE_FILE
+SEARCH_BUNDLE = "pagefind/"
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
 
 
 def record_dir(folder: str, slug: str) -> str:
@@ -27,6 +35,16 @@ def record_page(folder: str, slug: str) -> str:
 def record_data(folder: str, slug: str) -> str:
     """The output path of a record's JSON."""
     return record_dir(folder, slug) + "index.json"
+
+
+def type_csv(type_name: str) -> str:
+    """The output path of one type's records as CSV."""
+    return f"data/{type_name}.csv"
+
+
+def type_schema(type_name: str) -> str:
+    """The output path of one type's JSON Schema."""
+    return f"schema/{type_name}.json"
 
 
 def list_page(folder: str) -> str:

@@ -109,6 +109,7 @@ class RecordView:
     details: tuple[FieldView, ...]
     prose: tuple[FieldView, ...]
     facts: tuple[FactView, ...]
+    dated: tuple[FactView, ...]  # the dated facts, oldest first
     backlinks: tuple[BacklinkView, ...]
     passages: tuple[tuple[Segment, ...], ...]
     data_url: str
@@ -148,6 +149,7 @@ class PageBuilder:
         shown = [f for f in type_spec.fields if f.name in record.fields
                  and f.name != type_spec.title_field and not is_source_text(record.type, f.name)]
         views = [self.field_view(f, record.fields[f.name]) for f in shown]
+        facts = tuple(self.fact_view(record, f) for f in record.facts)
         return RecordView(
             type=record.type,
             type_label=type_spec.label,
@@ -157,7 +159,8 @@ class PageBuilder:
             title=record.title,
             details=tuple(v for v in views if not _is_prose(v)),
             prose=tuple(v for v in views if _is_prose(v)),
-            facts=tuple(self.fact_view(record, f) for f in record.facts),
+            facts=facts,
+            dated=tuple(sorted((f for f in facts if f.date), key=lambda f: (f.date, f.number))),
             backlinks=self.backlink_views(record.key),
             passages=self.passages(record),
             data_url="index.json",

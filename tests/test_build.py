@@ -17,9 +17,13 @@ def test_basic_site_builds_every_page(tmp_path: Path, factsheet) -> None:
     site = copy_case("basic", tmp_path)
     run = factsheet("build", "--site", site)
     assert run.code == 0
-    assert "Built 16 pages and data files (17 files)" in run.err
+    assert "Built 25 pages and data files (46 files)" in run.err
+    assert run.err.count("warning: no base_url") == 1
     files = set(tree_bytes(site / "output"))
+    assert {"feed.xml", "sitemap.xml", "robots.txt"}.isdisjoint(files)
     assert {"index.html", "404.html", "data/site.json", "assets/factsheet.css",
+            "timeline/index.html", "search/index.html", "pagefind/pagefind-ui.js",
+            "data/company.csv", "data/graph.json", "schema/company.json",
             "companies/index.html", "companies/acme/index.html", "companies/acme/index.json",
             "cities/springfield/index.html", "sources/gazette/index.html"} <= files
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from generator.build import build_site
+from generator.urls import SEARCH_BUNDLE
 from tests.conftest import REPO, tree_bytes
 from tests.golden import GOLDEN
 
@@ -12,7 +14,18 @@ from tests.golden import GOLDEN
 def test_default_site_matches_golden_tree(tmp_path: Path) -> None:
     out = tmp_path / "output"
     build_site(REPO, out)
-    built, golden = tree_bytes(out), tree_bytes(GOLDEN)
+    built = {path: data for path, data in tree_bytes(out).items()
+             if not path.startswith(SEARCH_BUNDLE)}
+    golden = tree_bytes(GOLDEN)
     assert sorted(built) == sorted(golden), "files added or missing; if intended: make golden"
     changed = [path for path in golden if built[path] != golden[path]]
     assert not changed, f"files differ from tests/golden (if intended: make golden): {changed}"
+
+
+def test_the_search_index_covers_every_record_page(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    build_site(REPO, out)
+    entry = json.loads((out / SEARCH_BUNDLE / "pagefind-entry.json").read_text())
+    records = len(list(out.glob("*/*/index.html")))
+    assert entry["languages"]["en"]["page_count"] == records == 8
+    assert (out / SEARCH_BUNDLE / "pagefind-ui.js").is_file()

@@ -1,0 +1,89 @@
+"""The site's files that are not HTML pages: data, schemas, the feed and crawl files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+from generator import data, feeds, timeline, urls
+from generator.link import Site
+from generator.pages import Page, markdown_filter, markdown_text, plan_pages, sitemap_paths
+from generator.schema import SOURCE_TYPE, schema_json
+
+# What each kind of file depends on: "*" is every record, "<type>:*" every record of a type.
+EVERYTHING = frozenset({"*"})
+
+
+def render_file(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
+    """A non-HTML output file's bytes, and the records it depends on."""
+    return _MAKERS[page.kind](site, page)
+
+
+def _record_data(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
+    return data.record_json(site, page.key, page.path)
+
+
+def _site_data(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
+    return data.site_json(site, page.path), EVERYTHING
+
+
+def _graph(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
+    return data.graph_json(site, page.path), EVERYTHING
+
+
+def _type_csv(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
+    return data.type_csv(site, page.key), frozenset({f"{page.key}:*"})
+
+
+def _type_schema(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
+    return schema_json(site.config.type(page.key)), frozenset()
+
+
+def _robots(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
+    assert site.config.base_url
+    return feeds.robots_txt(site.config.base_url), frozenset()
+
+
+def _sitemap(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
+    assert site.config.base_url
+    files = feeds.sitemaps(site.config.base_url, sitemap_paths(plan_pages(site)))
+    return files[page.path], EVERYTHING
+
+
+def _feed(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
+    config = site.config
+    assert config.base_url
+    records = [r for t in config.types for r in site.by_type[t.name]]
+    # Newest first; facts of one date stay in page order.
+    newest_first = sorted(timeline.dated_facts(records), key=lambda d: d.date, reverse=True)
+    entry = _feed_entry_maker(site, page.path)
+    entries = [entry(dated) for dated in newest_first]
+    return feeds.atom_feed(config.title, config.description, config.language, config.base_url,
+                           entries), EVERYTHING
+
+
+def _feed_entry_maker(site: Site, path: str) -> Callable[[timeline.DatedFact], feeds.FeedEntry]:
+    base = site.config.base_url or ""
+    to_html = markdown_filter(site)
+    to_text = markdown_text(site)
+
+    def entry(dated: timeline.DatedFact) -> feeds.FeedEntry:
+        record, fact = dated.record, dated.fact
+        type_spec = site.config.type(record.type)
+        url = urls.absolute(base, urls.record_page(type_spec.folder, record.slug))
+        source = site.records[f"{SOURCE_TYPE}:{fact.source}"]
+        source_url = urls.absolute(base, urls.record_page(
+            site.config.type(SOURCE_TYPE).folder, source.slug))
+        html = (to_html(fact.text, base)
+                + f"<blockquote><p>{escape(fact.quote)}</p></blockquote>"
+                + f'<p>Source: <a href="{escape(source_url)}">{escape(source.title)}</a></p>')
+        return feeds.FeedEntry(dated, feeds.feed_title(record.title, to_text(fact.text)),
+                               f"{url}#fact-{fact.number}", html, type_spec.label)
+    return entry
+
+
+_MAKERS: dict[str, Callable[[Site, Page], tuple[bytes, frozenset[str]]]] = {
+    "record-data": _record_data, "site-data": _site_data, "graph": _graph,
+    "type-csv": _type_csv, "type-schema": _type_schema, "robots": _robots,
+    "sitemap": _sitemap, "feed": _feed,
+}

@@ -1,0 +1,38 @@
+// Starts Pagefind's search box on search/index.html. Paths are worked out from the page's own
+// address, so the site can live under any sub-path; each result shows its record's type.
+(function () {
+  "use strict";
+  var element = document.getElementById("search");
+  if (!element) {
+    return;
+  }
+  function unavailable() {
+    element.hidden = true;
+    document.getElementById("search-unavailable").hidden = false;
+  }
+  // Browsers refuse to load the search index into a page opened straight from disk.
+  if (typeof PagefindUI === "undefined" || window.location.protocol === "file:") {
+    unavailable();
+    return;
+  }
+  var root = new URL(element.dataset.root, window.location.href);
+  var bundle = new URL(element.dataset.bundle, window.location.href);
+  var ui = new PagefindUI({
+    element: "#search",
+    bundlePath: bundle.pathname,
+    baseUrl: root.pathname,
+    showSubResults: true,
+    showImages: false,
+    autofocus: true,
+    processResult: function (result) {
+      if (result.meta && result.meta.type && result.meta.title) {
+        result.meta.title = result.meta.type + ": " + result.meta.title;
+      }
+      return result;
+    }
+  });
+  var query = new URLSearchParams(window.location.search).get("q");
+  if (query) {
+    ui.triggerSearch(query);
+  }
+})();
