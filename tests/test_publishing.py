@@ -1,0 +1,237 @@
+"""Publishing files: timeline chart, feed, sitemap, CSV, graph, JSON-LD and the search index."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from generator import feeds, search, timeline
+from generator.build import build_site, check_site
+from generator.config import TypeSpec
+from generator.jsonld import schema_type, script_json
+from generator.outputs import render_file
+from generator.pages import Page, plan_pages
+from generator.validate import Fact, Record
+from generator.yamlsrc import Document
+from tests.conftest import copy_case, write_files
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def record(slug: str, *dates: str | None, title: str = "") -> Record:
+    facts = tuple(Fact(n, f"fact {n}", "src", f"quote {slug} {n}", date)
+                  for n, date in enumerate(dates, 1))
+    return Record("company", slug, title or slug.title(), {}, facts,
+                  Document(f"content/companies/{slug}.yaml", "", {}))
+
+
+# --- timeline --------------------------------------------------------------------------------
+
+def test_dated_facts_come_oldest_first_and_skip_undated_ones() -> None:
+    found = timeline.dated_facts([record("b", "2020-06-11", None, "2019"),
+                                  record("a", "2020-06", "2020-06-11")])
+    assert [(d.date, d.record.slug, d.fact.number) for d in found] == [
+        ("2019", "b", 3), ("2020-06", "a", 1), ("2020-06-11", "a", 2), ("2020-06-11", "b", 1)]
+    assert [year for year, _ in timeline.by_year(found)] == ["2019", "2020"]
+
+
+@pytest.mark.parametrize(("date", "low", "high"), [
+    ("2020", 2020.49, 2020.51), ("2020-01", 2020.0, 2020.09), ("2020-12-31", 2020.99, 2021.0),
+    ("2021-02-28", 2021.15, 2021.17)])
+def test_year_fraction_puts_a_date_inside_its_year(date: str, low: float, high: float) -> None:
+    assert low <= timeline.year_fraction(date) <= high
+
+
+def test_chart_spans_the_years_and_says_what_it_shows() -> None:
+    chart = timeline.chart(timeline.dated_facts([record("a", "2018", "2018", "2020-06-11")]))
+    assert chart is not None
+    assert [t.label for t in chart.ticks] == ["2018", "2019", "2020", "2021"]
+    assert timeline.PAD_X <= min(d.x for d in chart.dots) < max(d.x for d in chart.dots) \
+        <= chart.width - timeline.PAD_X
+    assert [d.count for d in chart.dots] == [2, 1]
+    assert chart.description == "3 dated facts from 2018 to 2020: 2 in 2018, 1 in 2020."
+    assert timeline.chart([]) is None
+
+
+def test_dates_too_close_to_tell_apart_share_one_dot() -> None:
+    chart = timeline.chart(timeline.dated_facts([record("a", "2020-06-11", "2020-06", "2020-06")]))
+    assert chart is not None
+    assert [(d.count, d.label) for d in chart.dots] == [(3, "11 June 2020 and June 2020: 3 facts")]
+
+
+def test_long_spans_label_fewer_years() -> None:
+    chart = timeline.chart(timeline.dated_facts([record("a", "1900", "2020")]))
+    assert chart is not None
+    assert len(chart.ticks) <= 13
+    assert {t.label for t in chart.ticks} >= {"1900", "2000"}
+
+
+# --- feed, sitemap, robots -------------------------------------------------------------------
+
+def test_entry_ids_survive_reordering_and_differ_between_facts() -> None:
+    one, two = timeline.dated_facts([record("a", "2020", "2021")])
+    moved = timeline.DatedFact(one.date, one.record, Fact(7, "new text", "src", one.fact.quote))
+    base = "https://example.org/"
+    assert feeds.entry_id(base, one) == feeds.entry_id(base, moved)
+    assert feeds.entry_id(base, one) != feeds.entry_id(base, two)
+    assert feeds.entry_id(base, one).startswith("urn:uuid:")
+
+
+@pytest.mark.parametrize(("date", "stamp"), [("2020", "2020-01-01T00:00:00Z"),
+                                             ("2020-06", "2020-06-01T00:00:00Z"),
+                                             ("2020-06-11", "2020-06-11T00:00:00Z")])
+def test_feed_timestamps_are_rfc3339(date: str, stamp: str) -> None:
+    assert feeds.timestamp(date) == stamp
+
+
+def test_a_long_sitemap_becomes_an_index_of_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(feeds, "SITEMAP_LIMIT", 2)
+    files = feeds.sitemaps("https://example.org/x/", ["index.html", "a/index.html", "b/c.html"])
+    assert sorted(files) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap.xml"]
+    index = ET.fromstring(files["sitemap.xml"])
+    assert index.tag.endswith("sitemapindex")
+    assert [e.text for e in index.iter() if e.tag.endswith("loc")] == [
+        "https://example.org/x/sitemap-1.xml", "https://example.org/x/sitemap-2.xml"]
+    part = ET.fromstring(files["sitemap-1.xml"])
+    assert [e.text for e in part.iter() if e.tag.endswith("loc")] == [
+        "https://example.org/x/", "https://example.org/x/a/"]
+    assert feeds.sitemap_count(2) == 0 and feeds.sitemap_count(3) == 2
+
+
+def test_the_feed_holds_every_dated_fact_newest_first(tmp_path: Path) -> None:
+    site = copy_case("basic", tmp_path)
+    build_site(site, tmp_path / "out", base_url="https://example.org/basic")
+    feed = ET.parse(tmp_path / "out/feed.xml").getroot()
+    entries = feed.findall(f"{ATOM}entry")
+    updated = [e.findtext(f"{ATOM}updated") for e in entries]
+    assert updated and updated == sorted(updated, reverse=True)
+    assert feed.findtext(f"{ATOM}id") == "https://example.org/basic/"
+    links = [e.find(f"{ATOM}link").get("href") for e in entries]  # type: ignore[union-attr]
+    assert all(link.startswith("https://example.org/basic/") for link in links)
+    content = entries[-1].findtext(f"{ATOM}content") or ""
+    assert "<blockquote>" in content and "https://example.org/basic/sources/" in content
+    robots = (tmp_path / "out/robots.txt").read_text()
+    assert "Sitemap: https://example.org/basic/sitemap.xml" in robots
+
+
+def test_without_a_base_url_no_crawl_files_are_planned(tmp_path: Path) -> None:
+    checked = check_site(copy_case("basic", tmp_path))
+    kinds = {p.kind for p in checked.pages}
+    assert not kinds & {"feed", "sitemap", "robots"}
+    assert {"timeline", "search", "graph", "type-csv", "type-schema"} <= kinds
+
+
+# --- data exports ----------------------------------------------------------------------------
+
+def test_csv_cells_cannot_run_as_spreadsheet_formulas(tmp_path: Path) -> None:
+    site = copy_case("basic", tmp_path)
+    write_files(site, {"content/companies/evil.yaml":
+                       "name: '=HYPERLINK(\"http://x\",\"y\")'\nsummary: '+1'\nfounded: 1999\n",
+                       "content/companies/minus.yaml": "name: '-minus'\nsummary: '@sum'\n"})
+    checked = check_site(site)
+    content, _ = render_file(checked.site, Page("data/company.csv", "type-csv", "company"))
+    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(content.decode()))}
+    assert rows["evil"]["name"] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert rows["evil"]["summary"] == "'+1"
+    assert rows["evil"]["founded"] == "1999"
+    assert rows["minus"]["name"] == "'-minus" and rows["minus"]["summary"] == "'@sum"
+    assert content.endswith(b"\r\n")
+
+
+def test_csv_has_a_column_per_field_and_refs_as_slugs(tmp_path: Path) -> None:
+    checked = check_site(copy_case("basic", tmp_path))
+    content, _ = render_file(checked.site, Page("data/city.csv", "type-csv", "city"))
+    rows = list(csv.reader(io.StringIO(content.decode())))
+    assert rows[0] == ["slug", "name", "population", "twinned_with", "facts"]
+    assert len(rows) == 1 + len(checked.site.by_type["city"])
+
+
+def test_graph_has_every_record_and_every_backlink_as_an_edge(tmp_path: Path) -> None:
+    checked = check_site(copy_case("basic", tmp_path))
+    content, _ = render_file(checked.site, Page("data/graph.json", "graph"))
+    graph = json.loads(content)
+    assert {n["id"] for n in graph["nodes"]} == set(checked.site.records)
+    backlinks = sum(len(g.links) for groups in checked.site.backlinks.values() for g in groups)
+    assert len(graph["edges"]) == backlinks > 0
+    ids = {n["id"] for n in graph["nodes"]}
+    assert all(e["from"] in ids and e["to"] in ids for e in graph["edges"])
+    assert {"from": "company:acme", "to": "city:springfield",
+            "relation": "Companies based here"} in graph["edges"]
+
+
+def test_schema_files_are_the_schemas_records_are_checked_with(tmp_path: Path) -> None:
+    checked = check_site(copy_case("basic", tmp_path))
+    content, _ = render_file(checked.site, Page("schema/company.json", "type-schema", "company"))
+    schema = json.loads(content)
+    assert schema["required"] == ["name"]
+    assert schema["additionalProperties"] is False
+    assert set(schema["properties"]) == {"name", "headquarters", "founded", "website",
+                                         "summary", "facts"}
+
+
+# --- JSON-LD -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("hostile", ["</script><script>alert(1)</script>", "<!--", "]]>&"])
+def test_json_ld_cannot_close_its_script_element(hostile: str) -> None:
+    text = script_json({"name": hostile})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"name": hostile}
+
+
+@pytest.mark.parametrize(("name", "declared", "expected"), [
+    ("company", "", "Corporation"), ("city", "", "City"), ("study", "", "ScholarlyArticle"),
+    ("widget", "", "Thing"), ("company", "NGO", "NGO")])
+def test_schema_org_type_is_declared_or_guessed(name: str, declared: str, expected: str) -> None:
+    spec = TypeSpec(name, name + "s", name, name + "s", "name", (), declared)
+    assert schema_type(spec) == expected
+
+
+def test_every_record_page_has_json_ld_of_its_type(tmp_path: Path) -> None:
+    site = copy_case("basic", tmp_path)
+    build_site(site, tmp_path / "out", base_url="https://example.org/")
+    expected = {"companies": "Corporation", "cities": "City", "sources": "CreativeWork"}
+    for page in (tmp_path / "out").glob("*/*/index.html"):
+        html = page.read_text()
+        start = html.index('<script type="application/ld+json">') + 35
+        data = json.loads(html[start:html.index("</script>", start)])
+        assert data["@type"] == expected[page.parent.parent.name], page
+        assert data["url"].startswith("https://example.org/")
+
+
+# --- search ----------------------------------------------------------------------------------
+
+def test_a_missing_pagefind_binary_is_a_clear_error(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "_pagefind", lambda: None)
+    problems = search.index_pages(tmp_path)
+    assert [p.format() for p in problems] == [
+        "search:1:1: error: cannot build the search index: the pagefind binary is missing; "
+        "install the 'pagefind[bin]' package"]
+
+
+def test_a_failing_pagefind_run_fails_the_build_and_keeps_the_old_output(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = copy_case("basic", tmp_path)
+    out = tmp_path / "out"
+    build_site(site, out)
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    monkeypatch.setattr(search, "_pagefind", lambda: Path("/bin/false"))
+    from generator.errors import BuildFailed
+    with pytest.raises(BuildFailed) as failed:
+        build_site(site, out)
+    assert "cannot build the search index" in failed.value.diagnostics[0].message
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+
+
+def test_search_indexes_record_pages_only(tmp_path: Path) -> None:
+    site = copy_case("basic", tmp_path)
+    build_site(site, tmp_path / "out")
+    entry = json.loads((tmp_path / "out/pagefind/pagefind-entry.json").read_text())
+    records = len(check_site(site).site.records)
+    assert sum(lang["page_count"] for lang in entry["languages"].values()) == records
+    assert len(plan_pages(check_site(site).site)) > records
