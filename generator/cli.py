@@ -9,6 +9,7 @@ from pathlib import Path
 from generator import __version__
 from generator.build import build_site, verify_site
 from generator.errors import BuildFailed, Diagnostic, format_all
+from generator.scaffold import UsageError, init_site, new_record, write_schemas
 
 OUTPUT_DIR = "output"
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -23,6 +24,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         code: int = args.run(args)
+    except UsageError as mistake:
+        args.command.print_usage(sys.stderr)
+        print(f"{args.command.prog}: error: {mistake}", file=sys.stderr)
+        return EXIT_USAGE
     except BuildFailed as failed:
         print(format_all(failed.diagnostics), file=sys.stderr)
         return EXIT_ERRORS
@@ -51,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", type=_positive, default=1, metavar="N",
                        help="render pages in N processes; the output is the same (default: 1)")
     _verbosity(build)
-    build.set_defaults(run=_build)
+    build.set_defaults(run=_build, command=build)
 
     check = commands.add_parser(
         "check", help="check records, links, quotes and templates; write nothing",
@@ -59,16 +64,50 @@ def _parser() -> argparse.ArgumentParser:
     _site_option(check)
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     _verbosity(check)
-    check.set_defaults(run=_check)
+    check.set_defaults(run=_check, command=check)
 
     serve = commands.add_parser(
         "serve", help="build, serve on localhost, rebuild and reload on change",
-        epilog="example: factsheet serve --port 8000")
+        description="Build the site, serve it on http://127.0.0.1:8000/ and rebuild it and "
+                    "reload the browser whenever site.yaml, content/, templates/ or static/ "
+                    "change. While the build is broken every page shows its errors.",
+        epilog="example: factsheet serve --site . --port 8000")
     _site_option(serve)
     serve.add_argument("--out", type=Path, help="output folder (default: SITE/output)")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
-    serve.set_defaults(run=_serve)
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this computer only)")
+    serve.add_argument("--port", type=_port, default=8000, help="port to listen on "
+                       "(default: 8000)")
+    serve.set_defaults(run=_serve, command=serve)
+
+    new = commands.add_parser(
+        "new", help="write a new record to fill in, from its type in site.yaml",
+        description="Write content/<folder>/SLUG.yaml with every field of TYPE, each with a "
+                    "comment saying what goes there. Required fields are left empty, so "
+                    "'factsheet check' names them until they are filled in.",
+        epilog="example: factsheet new company acme --site .")
+    new.add_argument("type", metavar="TYPE", help="a record type declared in site.yaml")
+    new.add_argument("slug", metavar="SLUG", help="the record's file name and URL: lowercase "
+                     "letters, digits and '-'")
+    _site_option(new)
+    new.set_defaults(run=_new, command=new)
+
+    init = commands.add_parser(
+        "init", help="create a new site that builds at once",
+        description="Create DIR (missing or empty) with a site.yaml, one record of each type, "
+                    "templates/ and static/.",
+        epilog="example: factsheet init my-site && factsheet serve --site my-site")
+    init.add_argument("dir", metavar="DIR", type=Path, help="the new site's folder")
+    init.set_defaults(run=_init, command=init)
+
+    schema = commands.add_parser(
+        "schema", help="write the JSON Schema of each record type, for editors",
+        description="Write OUT/<type>.json for every type in site.yaml: the schema records "
+                    "are validated with, for editors that check YAML as you type.",
+        epilog="example: factsheet schema --site . --out schema")
+    _site_option(schema)
+    schema.add_argument("--out", type=Path, help="folder for the schemas (default: SITE/schema)")
+    schema.set_defaults(run=_schema, command=schema)
     return parser
 
 
@@ -76,6 +115,13 @@ def _positive(text: str) -> int:
     number = int(text) if text.isdigit() else 0
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not {text!r}")
+    return number
+
+
+def _port(text: str) -> int:
+    number = int(text) if text.isdigit() else -1
+    if not 0 < number < 65536:
+        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, not {text!r}")
     return number
 
 
@@ -126,7 +172,38 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from generator.serve import serve  # imports the web server only when it is needed
+    from generator.serve import PortUnavailable, serve  # the web server only when needed
 
-    serve(args.site, _out_dir(args), args.host, args.port)
+    try:
+        serve(args.site, _out_dir(args), args.host, args.port)
+    except PortUnavailable as taken:
+        print(taken, file=sys.stderr)
+        return EXIT_ERRORS
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    made = new_record(args.site, args.type, args.slug)
+    print(f"Wrote {made.shown}.", file=sys.stderr)
+    if made.to_fill:
+        print("Fill in:", file=sys.stderr)
+        for f in made.to_fill:
+            print(f"  {f.name} ({f.type})", file=sys.stderr)
+    print(f"Then run: factsheet check --site {args.site}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _init(args: argparse.Namespace) -> int:
+    files = init_site(args.dir)
+    print(f"Created a new site in {args.dir} ({len(files)} files). Next:\n"
+          f"  factsheet serve --site {args.dir}\n"
+          f"  factsheet new TYPE SLUG --site {args.dir}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    written = write_schemas(args.site, args.out)
+    folder = written[0].parent if written else args.out
+    print(f"Wrote {len(written)} schemas into {folder}: "
+          f"{', '.join(p.name for p in written)}", file=sys.stderr)
     return EXIT_OK
