@@ -19,8 +19,9 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/pytest
 
+# make serve [PORT=8001]: live-reloading dev server on http://127.0.0.1:8000/
 serve: $(STAMP)
-	$(BIN)/factsheet serve
+	$(BIN)/factsheet serve $(if $(PORT),--port $(PORT))
 
 check: $(STAMP)
 	$(BIN)/factsheet check
