@@ -29,7 +29,7 @@ from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 
 from generator.build import build_site
-from generator.config import CONFIG_FILE
+from generator.config import CONFIG_FILE, load_config
 from generator.errors import BuildFailed, Diagnostic, format_all
 from generator.load import CONTENT_DIR
 from generator.render import STATIC_DIR, TEMPLATES_DIR
@@ -241,7 +241,12 @@ class DevServer(Server):  # type: ignore[misc]  # livereload has no type hints
 
 @dataclass
 class Rebuilder:
-    """Rebuilds the site into the output folder and reloads the open tabs."""
+    """Rebuilds the site into the output folder and reloads the open tabs.
+
+    Builds run on the server loop's own thread, so no request is answered while output/
+    is swapped: each response comes whole from one build (a site's build takes well
+    under a second; requests made meanwhile wait for it).
+    """
 
     site_dir: Path
     out_dir: Path
@@ -303,6 +308,8 @@ class PortUnavailable(Exception):
 
 def serve(site_dir: Path, out_dir: Path, host: str, port: int) -> None:
     """Serve `out_dir` on http://host:port until interrupted, rebuilding on every change."""
+    if not (site_dir / CONFIG_FILE).is_file():
+        load_config(site_dir)  # not a site at all, so nothing to watch: fail as build would
     sockets = bind(host, port)
     if not is_loopback(host):
         print(f"warning: listening on {host}: other machines on the network can read this "

@@ -211,6 +211,32 @@ async def _reloads_while(served: Served, edits: list[tuple[str, str]]) -> list[d
     return received
 
 
+def test_pages_stay_whole_while_the_site_is_rebuilt(serve_site: Callable[..., Served]) -> None:
+    served = serve_site()
+    stop = threading.Event()
+    bad: list[tuple[int, str]] = []
+    fetched = [0]
+
+    def fetch() -> None:
+        while not stop.is_set():
+            status, body = request(served.port, "/companies/microsoft/")
+            fetched[0] += 1
+            if status != 200 or not body.rstrip().endswith("</html>"):
+                bad.append((status, body[-200:]))
+
+    workers = [threading.Thread(target=fetch, daemon=True) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    builds = served.count("Built ")
+    for n in range(3):
+        edit(served.site, MICROSOFT, "name: Microsoft", f"name: Microsoft {n}")
+        served.wait_for_line("Built ", after=builds + n)
+    stop.set()
+    for worker in workers:
+        worker.join(timeout=10)
+    assert fetched[0] > 10 and bad == []
+
+
 # --- a broken build -----------------------------------------------------------------------
 
 def test_a_broken_build_shows_its_errors_then_recovers(serve_site: Callable[..., Served]
@@ -280,6 +306,14 @@ def test_another_host_is_served_with_a_warning(serve_site: Callable[..., Served]
     assert any(line.startswith("warning: listening on 0.0.0.0") for line in served.lines)
     assert request(served.port, "/", f"127.0.0.1:{served.port}")[0] == 200
     assert request(served.port, "/", f"evil.example:{served.port}")[0] == 403
+
+
+def test_a_folder_without_a_site_is_refused_at_once(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "generator", "serve", "--site", str(tmp_path),
+                             "--port", str(free_port())], cwd=REPO, capture_output=True,
+                            text=True, timeout=30)
+    assert (result.returncode, result.stderr) == (
+        1, "site.yaml:1:1: error: cannot read: No such file or directory\n1 error.\n")
 
 
 def test_a_taken_port_is_one_line_and_exit_1(tmp_path: Path) -> None:
