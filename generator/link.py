@@ -149,7 +149,7 @@ class _Linker:
 
     def link_fact(self, record: Record, fact: Fact) -> Fact:
         at: KeyPath = ("facts", fact.number - 1)
-        self.markdown(record, (*at, "text"), fact.text, fact.number)
+        self.markdown(record, (*at, "text"), fact.text, fact.number, inline=True)
         self.cite(record, fact, at)
         about: list[str] = []
         for i, name in enumerate(fact.about):
@@ -206,8 +206,12 @@ class _Linker:
         else:
             self.quotes[key].append((*found, record.key, fact.number))
 
-    def markdown(self, record: Record, where: KeyPath, text: str, fact_number: int) -> None:
-        for href in find_links(text):
+    def markdown(self, record: Record, where: KeyPath, text: str, fact_number: int,
+                 *, inline: bool = False) -> None:
+        # A fact's text is shown inline by the theme, but a site's template may render it
+        # as blocks: check the links that either reading finds.
+        hrefs = [*find_links(text, inline=True), *find_links(text)] if inline else find_links(text)
+        for href in dict.fromkeys(hrefs):
             target = classify_link(href, self.type_names)
             if target.kind == "refused":
                 self.diagnostics.append(record.doc.error_within(

@@ -56,10 +56,15 @@ def _parser() -> MarkdownIt:
     return _Parser("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 
-def find_links(text: str) -> list[str]:
-    """The target of every link and image in a Markdown text, in order."""
-    return [href for token in _inline_tokens(_parser().parse(text))
-            if (href := _target(token)) is not None]
+def find_links(text: str, *, inline: bool = False) -> list[str]:
+    """The target of every link and image in a Markdown text, in order.
+
+    `inline` must match how the text is rendered: parsed as one run of words, an indented
+    line is not a code block, so a link in it is a real link and must be checked.
+    """
+    md = _parser()
+    tokens = md.parseInline(text) if inline else md.parse(text)
+    return [href for token in _inline_tokens(tokens) if (href := _target(token)) is not None]
 
 
 def render_markdown(text: str, resolve_record: Callable[[str], str],
