@@ -31,6 +31,21 @@
       return result;
     }
   });
+  // Pagefind names its box only by a title; screen readers need a real label.
+  function label() {
+    var input = element.querySelector("input[type=text], input[type=search], input:not([type])");
+    if (input) {
+      input.setAttribute("aria-label", "Search the fact sheets");
+    }
+    return Boolean(input);
+  }
+  if (!label()) {
+    new MutationObserver(function (changes, observer) {
+      if (label()) {
+        observer.disconnect();
+      }
+    }).observe(element, { childList: true, subtree: true });
+  }
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) {
     ui.triggerSearch(query);
