@@ -235,3 +235,19 @@ def test_search_indexes_record_pages_only(tmp_path: Path) -> None:
     records = len(check_site(site).site.records)
     assert sum(lang["page_count"] for lang in entry["languages"].values()) == records
     assert len(plan_pages(check_site(site).site)) > records
+
+
+def test_a_record_page_lists_its_dated_facts_in_time_order(tmp_path: Path) -> None:
+    site = copy_case("basic", tmp_path)
+    write_files(site, {"content/companies/acme.yaml": """\
+name: Acme Corporation
+facts:
+  - {date: 2021-03-04, text: Opened a factory., source: gazette, quote: Acme opened a new factory}
+  - {text: Has a rival., source: gazette, quote: Its rival}
+  - {date: 2019, text: Existed., source: gazette, quote: Yesterday Acme}
+"""})
+    build_site(site, tmp_path / "out")
+    html = (tmp_path / "out/companies/acme/index.html").read_text()
+    section = html[html.index('class="record-timeline"'):html.index('class="notes"')]
+    assert section.index('href="#fact-3"') < section.index('href="#fact-1"')
+    assert 'href="#fact-2"' not in section
