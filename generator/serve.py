@@ -244,8 +244,8 @@ class Rebuilder:
     """Rebuilds the site into the output folder and reloads the open tabs.
 
     Builds run on the server loop's own thread, so no request is answered while output/
-    is swapped: each response comes whole from one build (a site's build takes well
-    under a second; requests made meanwhile wait for it).
+    is swapped and each response comes whole from one build; requests made meanwhile
+    wait for it (the default site builds in a fraction of a second).
     """
 
     site_dir: Path
