@@ -184,7 +184,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _new(args: argparse.Namespace) -> int:
     made = new_record(args.site, args.type, args.slug)
-    print(f"Wrote {made.shown}.", file=sys.stderr)
+    print(f"Wrote {made.path}.", file=sys.stderr)
     if made.to_fill:
         print("Fill in:", file=sys.stderr)
         for f in made.to_fill:

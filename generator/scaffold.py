@@ -29,7 +29,6 @@ class NewRecord:
     """A record file just written, and the fields it still needs."""
 
     path: Path
-    shown: str  # the path as the user sees it, relative to the site
     to_fill: tuple[FieldSpec, ...]
 
 
@@ -54,7 +53,7 @@ def new_record(site_dir: Path, type_name: str, slug: str) -> NewRecord:
     except FileExistsError:
         raise BuildFailed([Diagnostic(shown, 1, 1, "already exists; choose another slug or "
                                       "edit this file")]) from None
-    return NewRecord(path, shown, tuple(f for f in type_spec.fields if f.required))
+    return NewRecord(path, tuple(f for f in type_spec.fields if f.required))
 
 
 def _slugs_by_type(site_dir: Path, config: SiteConfig) -> dict[str, list[str]]:

@@ -21,7 +21,7 @@ def test_new_writes_every_field_required_first_and_says_what_to_fill_in(factshee
     site = copy_default_site(tmp_path)
     result = factsheet("new", "company", "acme", "--site", site)
     assert result.code == 0
-    assert f"Wrote {COMPANY}." in result.err and "  name (text)" in result.err
+    assert f"Wrote {site / COMPANY}." in result.err and "  name (text)" in result.err
     text = (site / COMPANY).read_text(encoding="utf-8")
     # Required fields are left empty to fill in; the others and a fact are commented out.
     assert re.search(r"^name:$", text, re.M)
