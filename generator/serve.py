@@ -112,13 +112,14 @@ def is_loopback(host: str) -> bool:
 def error_page(diagnostics: Iterable[Diagnostic]) -> bytes:
     """The page every HTML request gets while the build is broken."""
     text = html.escape(format_all(diagnostics))
+    # white-space: pre (scrolling, not wrapping) keeps each caret under its column.
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>Build failed · factsheet</title><style>"
         "body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}"
         "pre{background:#fff4f4;border-left:4px solid #b00020;padding:1rem;overflow-x:auto;"
-        "white-space:pre-wrap}</style></head><body><h1>The site did not build</h1>"
+        "white-space:pre}</style></head><body><h1>The site did not build</h1>"
         "<p>Fix the problems below and save: this page reloads by itself.</p>"
         f'<pre class="build-errors">{text}</pre></body></html>\n'
     ).encode()
