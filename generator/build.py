@@ -14,10 +14,11 @@ import jinja2
 from generator.config import CONFIG_FILE, SiteConfig, load_config, with_trailing_slash
 from generator.errors import BuildFailed, Diagnostic
 from generator.link import Site, link_site
-from generator.load import StaticFile, list_static_files, load_records
+from generator.load import StaticFile, list_links_out, list_static_files, load_records
 from generator.pages import Page, plan_pages
 from generator.render import (
     STATIC_DIR,
+    TEMPLATES_DIR,
     THEME_DIR,
     RenderedPage,
     check_templates,
@@ -72,7 +73,10 @@ def check_site(site_dir: Path, base_url: str | None = None) -> CheckedSite:
     diagnostics += problems
     static, problems = _static_files(site_dir)
     diagnostics += problems
-    env = make_environment(site, site_dir) if site else None
+    links_out = list_links_out(site_dir / TEMPLATES_DIR, site_dir)
+    diagnostics += links_out
+    # Jinja2 follows links; a template leading out of the site is not even compiled.
+    env = make_environment(site, site_dir) if site and not links_out else None
     if env is not None:
         diagnostics += check_templates(env, site_dir)
     pages = plan_pages(site) if site else ()

@@ -134,6 +134,8 @@ def list_static_files(folder: Path, site_dir: Path) -> tuple[list[StaticFile], l
     diagnostics: list[Diagnostic] = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        # os.walk does not follow a linked folder; one that leads out is still a mistake.
+        diagnostics += _links_out(root, site_dir, [Path(dirpath, d) for d in dirnames])
         for name in sorted(n for n in filenames if not n.startswith(".")):
             path = Path(dirpath, name)
             dest = path.relative_to(folder).as_posix()
@@ -144,3 +146,27 @@ def list_static_files(folder: Path, site_dir: Path) -> tuple[list[StaticFile], l
             else:
                 files.append(StaticFile(dest, path))
     return files, diagnostics
+
+
+def list_links_out(folder: Path, site_dir: Path) -> list[Diagnostic]:
+    """An error for `folder` or anything in it that is a symbolic link leading out of the site.
+
+    For templates/: Jinja2 follows links, so a template could otherwise read any file.
+    """
+    root = os.path.realpath(site_dir)
+    if not os.path.lexists(folder):
+        return []
+    outside = _outside(root, folder)
+    if outside:
+        return [Diagnostic(folder.relative_to(site_dir).as_posix(), 1, 1, outside)]
+    diagnostics: list[Diagnostic] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        diagnostics += _links_out(root, site_dir, [Path(dirpath, n)
+                                                   for n in sorted(dirnames + filenames)])
+    return diagnostics
+
+
+def _links_out(root: str, site_dir: Path, paths: list[Path]) -> list[Diagnostic]:
+    return [Diagnostic(path.relative_to(site_dir).as_posix(), 1, 1, outside)
+            for path in paths if path.is_symlink() and (outside := _outside(root, path))]

@@ -32,6 +32,9 @@ def check_output_dir(out_dir: Path, site_dir: Path) -> list[Diagnostic]:
     def refuse(reason: str) -> list[Diagnostic]:
         return [Diagnostic(shown, 1, 1, f"refusing to write the site here: {reason}")]
 
+    if out_dir.parts and out_dir.parts[0].startswith("~"):
+        # Only a shell expands '~'; here it would make a folder called '~' in this one.
+        return refuse("'~' is not expanded here; write the full path")
     if out == Path(out.anchor) or out == Path.home().resolve():
         return refuse("it is the root or home folder")
     if out == site or out in site.parents:
@@ -51,6 +54,9 @@ class Staging:
     """A new output folder being filled; `commit` swaps it in, leaving it discards it."""
 
     def __init__(self, out_dir: Path) -> None:
+        # When the output folder is a symbolic link, the folder it names is replaced and
+        # the link kept: swapping the link itself would leave it behind as a leftover.
+        out_dir = Path(os.path.realpath(out_dir))
         self.out_dir = out_dir
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         _remove_leftovers(out_dir)
@@ -102,7 +108,9 @@ def _prefix(out_dir: Path) -> str:
 def _remove_leftovers(out_dir: Path) -> None:
     """Delete folders that an interrupted build left beside the output."""
     for path in out_dir.parent.glob(_prefix(out_dir) + "*"):
-        if path.is_dir() and not path.is_symlink():
+        if path.is_symlink():
+            path.unlink()  # the link only, never what it points at
+        elif path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
 
 
