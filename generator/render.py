@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import os
 import re
+import signal
+import threading
+import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +32,8 @@ _VIEW_FIELDS = {cls.__name__: [f.name for f in dataclasses.fields(cls)]
                 for module in (views, pages) for cls in vars(module).values()
                 if isinstance(cls, type) and dataclasses.is_dataclass(cls)}
 TEMPLATES_DIR = "templates"
+MAX_RANGE = 100_000  # the most numbers a template's range() may give
+PAGE_SECONDS = 30.0  # a page that takes longer to render is stuck in a loop
 STATIC_DIR = "static"
 
 
@@ -45,6 +52,44 @@ def template_dirs(site_dir: Path) -> list[Path]:
     return [site_dir / TEMPLATES_DIR, THEME_DIR / TEMPLATES_DIR]
 
 
+def capped_range(*args: int) -> range:
+    """range() for templates: at most MAX_RANGE numbers, as in jinja2.sandbox."""
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise OverflowError(f"range() of {len(numbers):,} numbers; a template may count to "
+                            f"{MAX_RANGE:,} at most")
+    return numbers
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise TimeoutError in the block after `seconds` (main thread on POSIX; else no limit).
+
+    A template can loop without end in ways a capped range() cannot stop (nested loops);
+    a timer turns that into an error at the template line instead of a hung build.
+    """
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not \
+            threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError(f"rendering one page took more than {seconds:g} s; is there an "
+                           "endless loop?")
+
+    started = time.monotonic()
+    previous = signal.signal(signal.SIGALRM, expire)
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer:  # someone else's timer (a test runner's, say) keeps running
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started),
+                                                     0.001))
+
+
 def make_environment(site: Site, site_dir: Path) -> jinja2.Environment:
     """A Jinja2 environment for `site`: autoescaped, strict about undefined names."""
     env = jinja2.Environment(
@@ -56,6 +101,7 @@ def make_environment(site: Site, site_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
+    env.globals["range"] = capped_range
     to_html = functools.lru_cache(maxsize=4096)(markdown_filter(site))
 
     # markdown-it escapes raw HTML, so its output is safe to mark as such.
@@ -92,7 +138,8 @@ def render_page(env: jinja2.Environment, site: Site, page: Page, site_dir: Path
     context, used = page_context(site, page)
     try:
         template = env.select_template(template_names(site, page))
-        text = template.render(context)
+        with time_limit(PAGE_SECONDS):
+            text = template.render(context)
         used_templates = templates_used(env, str(template.name))
     except jinja2.TemplateSyntaxError as exc:
         return _syntax_error(exc, site_dir)

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import Any
 
-from generator.errors import Diagnostic
+from generator.errors import BuildFailed, Diagnostic
 
 MARKER = ".factsheet-output"
 MARKER_TEXT = "This folder was written by factsheet; the next build replaces all of it.\n"
@@ -85,7 +85,14 @@ class Staging:
         """Copy the file `source` to `rel_path` in the new output."""
         target = self._target(rel_path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        try:
+            shutil.copyfile(source, target)
+        except FileNotFoundError:
+            if source.exists():
+                raise
+            # Listed when the build began, gone now: the writer's mistake is not ours.
+            raise BuildFailed([Diagnostic(f"static/{rel_path}", 1, 1, "cannot read: the file "
+                                          "was removed during the build")]) from None
 
     def commit(self) -> None:
         """Mark the new output as ours and swap it in place of the old one."""
