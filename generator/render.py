@@ -138,15 +138,18 @@ def render_page(env: jinja2.Environment, site: Site, page: Page, site_dir: Path
     context, used = page_context(site, page)
     try:
         template = env.select_template(template_names(site, page))
+    except jinja2.TemplateSyntaxError as exc:
+        return _syntax_error(exc, site_dir)
+    except jinja2.TemplateNotFound as exc:
+        return Diagnostic(TEMPLATES_DIR, 1, 1, f"no template for {page.path}: {exc.message}")
+    try:
         with time_limit(PAGE_SECONDS):
             text = template.render(context)
         used_templates = templates_used(env, str(template.name))
     except jinja2.TemplateSyntaxError as exc:
         return _syntax_error(exc, site_dir)
-    except jinja2.TemplateNotFound as exc:
-        return Diagnostic(TEMPLATES_DIR, 1, 1, f"no template for {page.path}: {exc.message}")
     except Exception as exc:  # a template raised: report where, never a traceback
-        return _runtime_error(exc, site_dir, context)
+        return _runtime_error(exc, site_dir, context, env)
     return RenderedPage(page.path, text.encode("utf-8"), used, used_templates)
 
 
@@ -184,11 +187,14 @@ def _syntax_error(exc: jinja2.TemplateSyntaxError, site_dir: Path) -> Diagnostic
                     f"template syntax error: {exc.message}")
 
 
-def _runtime_error(exc: Exception, site_dir: Path, context: dict[str, Any]) -> Diagnostic:
+def _runtime_error(exc: Exception, site_dir: Path, context: dict[str, Any],
+                   env: jinja2.Environment) -> Diagnostic:
     frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
               if frame.filename.endswith(".html") and os.path.isfile(frame.filename)]
     if isinstance(exc, jinja2.UndefinedError):
         message = _undefined_message(str(exc.message), context)
+    elif isinstance(exc, jinja2.TemplateNotFound):  # an include or import of a missing name
+        message = f"no template '{exc.name}'{did_you_mean(str(exc.name), env.list_templates())}"
     elif isinstance(exc, jinja2.TemplateError):
         message = str(exc)
     else:

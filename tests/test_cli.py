@@ -79,7 +79,7 @@ def test_serve_builds_and_serves_the_site(tmp_path: Path) -> None:
                 break
             except OSError:
                 time.sleep(0.1)
-        assert "<h1>Acme Corporation</h1>" in body
+        assert ">Acme Corporation</h1>" in body
     finally:
         server.terminate()
         server.wait(timeout=10)
