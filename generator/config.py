@@ -14,6 +14,7 @@ from generator.schema import (
     SLUG_PATTERN,
     TEXT_PATTERN,
     URL_PATTERN,
+    WINDOWS_DEVICES,
 )
 from generator.schemacheck import check_document, make_validator
 from generator.yamlsrc import Document, parse_yaml
@@ -195,6 +196,9 @@ def _check_types(doc: Document, types: tuple[TypeSpec, ...]) -> list[Diagnostic]
         if t.folder in RESERVED_FOLDERS:
             diagnostics.append(doc.error((*at, "folder"), f"folder '{t.folder}' is reserved "
                                          "for pages the generator writes; choose another"))
+        elif t.folder in WINDOWS_DEVICES:
+            diagnostics.append(doc.error((*at, "folder"), f"folder '{t.folder}' is a device "
+                                         "name on Windows; choose another"))
         elif t.folder in folders:
             diagnostics.append(doc.error((*at, "folder"), f"folder '{t.folder}' is already used "
                                          f"by type '{folders[t.folder]}'"))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from generator.config import SiteConfig
 from generator.errors import Diagnostic, did_you_mean
-from generator.schema import SLUG
+from generator.schema import SLUG, WINDOWS_DEVICES
 from generator.yamlsrc import Document, parse_yaml
 
 CONTENT_DIR = "content"
@@ -96,6 +96,11 @@ def _load_folder(root: str, folder: Path, type_name: str, keys: set[str]
             diagnostics.append(Diagnostic(rel, 1, 1, f"'{stem}' is not a valid slug: use "
                                           "lowercase letters, digits and '-' (e.g. "
                                           f"'{_suggest_slug(stem)}{RECORD_SUFFIX}')"))
+            continue
+        if stem in WINDOWS_DEVICES:
+            diagnostics.append(Diagnostic(rel, 1, 1, f"'{stem}' is a device name on Windows, "
+                                          "where a page of that name cannot be served; rename "
+                                          "the file"))
             continue
         keys.add(f"{type_name}:{stem}")
         outside = folder_outside or (_outside(root, Path(entry.path)) if entry.is_symlink()

@@ -20,6 +20,9 @@ PARTIAL_DATE_PATTERN = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
 URL_PATTERN = r"^https?://[^\s/?#]+[^\s]*$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"
 RECORD_REF_PATTERN = f"^(?:{NAME}:)?{SLUG}$"
+# Names Windows keeps for devices: a folder or file so named breaks the site on a Windows host.
+WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
+                             *(f"lpt{n}" for n in range(1, 10))})
 SOURCE_TYPE = "source"  # facts cite records of this type; their `text` holds the quotes
 SOURCE_TEXT_FIELD = "text"
 

@@ -75,6 +75,19 @@ def test_record_file_names_that_are_not_slugs_are_refused(built: BuiltSite, name
                                           f"'{name}' is not a valid slug")
 
 
+@pytest.mark.parametrize("name", ["con", "nul", "aux", "prn", "com1", "lpt9"])
+def test_windows_device_names_are_refused_as_slugs_and_folders(built: BuiltSite,
+                                                                name: str) -> None:
+    err = built.refused({f"content/companies/{name}.yaml": "name: X\n"})
+    assert error_lines(err)[0] == (f"content/companies/{name}.yaml:1:1: error: '{name}' is a "
+                                   "device name on Windows, where a page of that name cannot be "
+                                   "served; rename the file")
+    err = built.refused({"site.yaml": _replace_site_yaml(built, "folder: cities",
+                                                         f"folder: {name}")})
+    assert error_lines(err)[0] == (f"site.yaml:13:13: error: folder '{name}' is a device name "
+                                   "on Windows; choose another")
+
+
 @pytest.mark.parametrize("tag", [
     '{% include "../../../../../../etc/passwd" %}',
     '{% include "/etc/passwd" %}',
