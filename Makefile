@@ -33,7 +33,7 @@ golden: $(STAMP)
 # Re-resolve the newest releases that pyproject.toml allows and pin them.
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet '.[test]' setuptools wheel
+	.lock-venv/bin/python -m pip install --quiet --upgrade '.[test]' 'setuptools>=68' wheel
 	{ sed -n '1,2p' requirements.lock; .lock-venv/bin/python -m pip freeze --all \
 		| grep -v -e '^pip==' -e '^factsheet'; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock && rm -rf .lock-venv build
