@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,8 +124,11 @@ def verify_site(site_dir: Path) -> CheckedSite:
     return checked
 
 
-def build_site(site_dir: Path, out_dir: Path, base_url: str | None = None, jobs: int = 1
-               ) -> BuildResult:
+Progress = Callable[[int, int], None]  # called with (pages done, pages in all)
+
+
+def build_site(site_dir: Path, out_dir: Path, base_url: str | None = None, jobs: int = 1,
+               progress: Progress | None = None) -> BuildResult:
     """Build the site into `out_dir`, replacing it only when every page rendered."""
     started = time.perf_counter()
     refused = check_output_dir(out_dir, site_dir)
@@ -139,11 +142,13 @@ def build_site(site_dir: Path, out_dir: Path, base_url: str | None = None, jobs:
     errors: list[Diagnostic] = []
     try:
         with Staging(out_dir) as staging:
-            for rendered in render_site(checked, site_dir, jobs):
+            for count, rendered in enumerate(render_site(checked, site_dir, jobs), 1):
                 if isinstance(rendered, Diagnostic):
                     errors.append(rendered)
                 else:
                     staging.write(rendered.path, rendered.content)
+                if progress:
+                    progress(count, len(checked.pages))
             if errors:
                 raise BuildFailed([*errors, *checked.warnings])
             for static in checked.static:

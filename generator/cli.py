@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from generator import __version__
@@ -146,9 +147,35 @@ def _out_dir(args: argparse.Namespace) -> Path:
     return out
 
 
+class _ProgressLine:
+    """'Rendering 1,234/10,000 pages' on one terminal line, redrawn a few times a second."""
+
+    INTERVAL = 0.2
+
+    def __init__(self) -> None:
+        self.shown_at = time.monotonic()  # short builds finish before the first line
+        self.drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.shown_at >= self.INTERVAL or (self.drawn and done == total):
+            self.shown_at = now
+            self.drawn = True
+            print(f"\rRendering {done:,}/{total:,} pages", end="", file=sys.stderr, flush=True)
+
+    def clear(self) -> None:
+        if self.drawn:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
 def _build(args: argparse.Namespace) -> int:
     out = _out_dir(args)
-    result = build_site(args.site, out, args.base_url, args.jobs)
+    progress = _ProgressLine() if sys.stderr.isatty() and not args.quiet else None
+    try:
+        result = build_site(args.site, out, args.base_url, args.jobs, progress)
+    finally:
+        if progress:
+            progress.clear()
     _report(result.warnings, args.quiet)
     if args.verbose:
         for stage, seconds in result.timings:

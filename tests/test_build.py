@@ -152,3 +152,28 @@ def test_verbose_shows_where_the_time_went(tmp_path: Path, factsheet) -> None:
     run = factsheet("build", "--site", site, "--verbose")
     assert "  load, validate, link, compile templates: " in run.err
     assert "  render and write: " in run.err
+
+
+def test_progress_is_reported_for_every_page_in_order(tmp_path: Path) -> None:
+    site = copy_case("basic", tmp_path)
+    calls: list[tuple[int, int]] = []
+    result = build_site(site, tmp_path / "out", progress=lambda done, total: calls.append(
+        (done, total)))
+    assert calls == [(n, result.pages) for n in range(1, result.pages + 1)]
+
+
+def test_a_terminal_gets_a_progress_line_that_is_cleared(tmp_path: Path, factsheet,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from generator import cli
+
+    site = copy_case("basic", tmp_path)
+    monkeypatch.setattr(cli._ProgressLine, "INTERVAL", 0.0)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    run = factsheet("build", "--site", site)
+    assert run.code == 0
+    assert "\rRendering 1/25 pages" in run.err and "\rRendering 25/25 pages" in run.err
+    assert "\r\033[K" in run.err and run.err.rstrip().endswith("s.")
+    quiet = factsheet("build", "--site", site, "--quiet")
+    assert quiet.err == ""
