@@ -106,8 +106,11 @@ class ScriptAudit(HTMLParser):
                 self.problems.append(f"{where}: event handler attribute {name}")
             if name in _URL_ATTRS and value is not None and not url_is_safe(value):
                 self.problems.append(f"{where}: unsafe URL {name}={value!r}")
-        if tag in {"iframe", "object", "embed", "base", "form", "frame", "applet"}:
+        if tag in {"iframe", "object", "embed", "base", "frame", "applet"}:
             self.problems.append(f"{where}: element that can load or run content")
+        # A form may only send to a page of this site (the home page's search form does).
+        if tag == "form" and not _is_relative(named.get("action") or ""):
+            self.problems.append(f"{where}: form that sends outside the site")
         if tag == "meta" and (named.get("http-equiv") or "").lower() == "refresh":
             self.problems.append(f"{where}: meta refresh")
         if tag == "script":
@@ -171,3 +174,7 @@ def audit_html(path: str, text: str) -> list[str]:
         audit.problems.append(f"{path}: a <script> that never closes")
     return audit.problems
 
+
+def _is_relative(url: str) -> bool:
+    """A URL that names a file of this site: no scheme, no host, no leading slash."""
+    return bool(url) and ":" not in url.split("/", 1)[0] and not url.startswith("/")

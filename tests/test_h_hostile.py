@@ -383,6 +383,8 @@ def test_audit_catches_what_it_must() -> None:
         '<a href="java&#x09;script:alert(1)">x</a>': "unsafe URL",
         '<form action="data:text/html,x"></form>': "unsafe URL",
         '<iframe src="https://x.example/"></iframe>': "can load or run",
+        '<form action="https://x.example/steal"></form>': "sends outside the site",
+        '<form></form>': "sends outside the site",
         '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">': "meta refresh",
         "<script>never closed": "never closes",
     }
