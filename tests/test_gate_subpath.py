@@ -139,3 +139,20 @@ def test_search_page_without_javascript_points_to_the_lists(built_site: Path) ->
     for folder in ("companies", "cities", "studies", "sources"):
         assert {f"../{folder}/", f"../{folder}/index.html"} & links, \
             f"the <noscript> message does not link to the {folder} list: {sorted(links)}"
+
+
+def test_the_home_search_form_runs_its_search_on_the_search_page(browser: Any, built_site: Path,
+                                                                  sub_url: str) -> None:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(sub_url, wait_until="load")
+        page.fill("#home-search-input", "Redmond")
+        page.press("#home-search-input", "Enter")
+        page.wait_for_selector(SEARCH_RESULT, timeout=10_000)
+        url = page.url
+        results = page.locator(SEARCH_RESULT).all_inner_texts()
+    finally:
+        context.close()
+    assert url == sub_url + "search/index.html?q=Redmond"
+    assert any("City: Redmond" in text for text in results), results
