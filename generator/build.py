@@ -15,7 +15,7 @@ from generator.config import CONFIG_FILE, SiteConfig, load_config, with_trailing
 from generator.errors import BuildFailed, Diagnostic
 from generator.link import Site, link_site
 from generator.load import StaticFile, list_links_out, list_static_files, load_records
-from generator.pages import Page, plan_pages
+from generator.plan import Page, plan_pages
 from generator.render import (
     STATIC_DIR,
     TEMPLATES_DIR,

@@ -7,7 +7,8 @@ from html import escape
 
 from generator import data, feeds, timeline, urls
 from generator.link import Site
-from generator.pages import Page, markdown_filter, markdown_text, plan_pages, sitemap_paths
+from generator.pages import markdown_filter, markdown_text
+from generator.plan import Page, plan_pages, sitemap_paths
 from generator.schema import SOURCE_TYPE, schema_json
 
 # What each kind of file depends on: "*" is every record, "<type>:*" every record of a type.

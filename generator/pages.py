@@ -1,4 +1,4 @@
-"""The site's pages: which output paths exist, and what each one's template is given."""
+"""What each page's template is given: the views of the site, the page and its records."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator import feeds, timeline, urls
+from generator import timeline, urls
 from generator.jsonld import LinkedData, script_json
 from generator.link import Site
 from generator.markup import render_markdown
+from generator.plan import Page
 from generator.schema import SOURCE_TYPE
 from generator.views import (
     FactView,
@@ -28,16 +29,6 @@ from generator.views import (
 LATEST_FACTS = 8
 DESCRIPTION_LENGTH = 160
 _TAG = re.compile(r"<[^>]*>")
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One output file: `kind` says how it is made, `key` which type or record it shows."""
-
-    path: str
-    kind: str
-    key: str = ""
-    origin: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,50 +84,6 @@ class ListItem:
     url: str
     fields: dict[str, FieldView]
     count: int  # facts, or for a source the facts that cite it
-
-
-HTML_KINDS = ("home", "list", "record", "not-found", "timeline", "search")
-CONFIG = "site.yaml"
-
-
-def plan_pages(site: Site) -> tuple[Page, ...]:
-    """Every page and data file the site has, each with the input that asks for it."""
-    pages = [Page(urls.HOME, "home", origin=CONFIG),
-             Page(urls.NOT_FOUND, "not-found", origin=CONFIG),
-             Page(urls.TIMELINE, "timeline", origin=CONFIG),
-             Page(urls.SEARCH, "search", origin=CONFIG),
-             Page(urls.SITE_DATA, "site-data", origin=CONFIG),
-             Page(urls.GRAPH_DATA, "graph", origin=CONFIG)]
-    for t in site.config.types:
-        pages += [Page(urls.list_page(t.folder), "list", t.name, CONFIG),
-                  Page(urls.type_csv(t.name), "type-csv", t.name, CONFIG),
-                  Page(urls.type_schema(t.name), "type-schema", t.name, CONFIG)]
-        for record in site.by_type[t.name]:
-            pages.append(Page(urls.record_page(t.folder, record.slug), "record", record.key,
-                              record.path))
-            pages.append(Page(urls.record_data(t.folder, record.slug), "record-data",
-                              record.key, record.path))
-    if site.config.base_url:
-        parts = feeds.sitemap_count(len(sitemap_paths(pages)))
-        pages += [Page(path, kind, origin=CONFIG) for path, kind in (
-            (urls.FEED, "feed"), (urls.ROBOTS, "robots"), (urls.SITEMAP, "sitemap"),
-            *((feeds.sitemap_part(n), "sitemap") for n in range(1, parts + 1)))]
-    return tuple(pages)
-
-
-def sitemap_paths(pages: list[Page] | tuple[Page, ...]) -> list[str]:
-    """The pages a sitemap lists: every HTML page but the 404 page."""
-    return [p.path for p in pages if p.kind in HTML_KINDS and p.kind != "not-found"]
-
-
-def template_names(site: Site, page: Page) -> list[str]:
-    """The templates that may render `page`, most specific first."""
-    if page.kind == "record":
-        return [f"{site.records[page.key].type}.html", "record.html"]
-    if page.kind == "list":
-        return [f"{page.key}-list.html", "list.html"]
-    return {"home": ["home.html"], "not-found": ["404.html"], "timeline": ["timeline.html"],
-            "search": ["search.html"]}[page.kind]
 
 
 def page_context(site: Site, page: Page) -> tuple[dict[str, Any], frozenset[str]]:

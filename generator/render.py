@@ -24,7 +24,8 @@ from generator import pages, views
 from generator.errors import Diagnostic, did_you_mean, error_at
 from generator.link import Site
 from generator.outputs import render_file
-from generator.pages import HTML_KINDS, Page, markdown_filter, page_context, template_names
+from generator.pages import markdown_filter, page_context
+from generator.plan import HTML_KINDS, Page, template_names
 
 THEME_DIR = Path(__file__).parent / "theme"
 # What each kind of object handed to templates holds, for "did you mean" hints.

@@ -15,7 +15,7 @@ from generator.build import build_site, check_site
 from generator.config import TypeSpec
 from generator.jsonld import schema_type, script_json
 from generator.outputs import render_file
-from generator.pages import Page, plan_pages
+from generator.plan import Page, plan_pages
 from generator.validate import Fact, Record
 from generator.yamlsrc import Document
 from tests.conftest import copy_case, write_files
