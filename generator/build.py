@@ -196,7 +196,10 @@ def _collisions(pages: tuple[Page, ...], static: list[StaticFile]) -> list[Diagn
         claims.setdefault(page.path, []).append(page.origin)
     for f in static:
         claims.setdefault(f.dest, []).append(f"{STATIC_DIR}/{f.dest}")
-    diagnostics = []
+    # The search index is written after everything else, over whatever is in its folder.
+    diagnostics = [Diagnostic(f"{STATIC_DIR}/{f.dest}", 1, 1, f"'{SEARCH_BUNDLE}' holds the "
+                              "search index, which the build writes; move this file elsewhere")
+                   for f in static if f.dest.startswith(SEARCH_BUNDLE)]
     for path, origins in sorted(claims.items()):
         if len(origins) > 1:
             names = " and ".join(sorted(origins))

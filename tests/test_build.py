@@ -178,3 +178,13 @@ def test_a_terminal_gets_a_progress_line_that_is_cleared(tmp_path: Path, factshe
     assert "\r\033[K" in run.err and run.err.rstrip().endswith("s.")
     quiet = factsheet("build", "--site", site, "--quiet")
     assert quiet.err == ""
+
+
+def test_static_files_may_not_go_where_the_search_index_is_written(tmp_path: Path,
+                                                                    factsheet) -> None:
+    site = copy_case("basic", tmp_path)
+    write_files(site, {"static/pagefind/pagefind-ui.js": "mine"})
+    run = factsheet("build", "--site", site)
+    assert run.code == 1
+    assert run.err.startswith("static/pagefind/pagefind-ui.js:1:1: error: 'pagefind/' holds the "
+                              "search index, which the build writes; move this file elsewhere")
