@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from generator.render import (
     make_environment,
     render_page,
 )
+from generator.schema import BASE_URL_PATTERN
 from generator.schemacheck import is_http_url
 from generator.search import index_pages
 from generator.urls import SEARCH_BUNDLE
@@ -175,9 +177,9 @@ def build_site(site_dir: Path, out_dir: Path, base_url: str | None = None, jobs:
 def _with_base_url(config: SiteConfig, base_url: str | None) -> SiteConfig:
     if base_url is None:
         return config
-    if not is_http_url(base_url):
+    if not is_http_url(base_url) or not re.fullmatch(BASE_URL_PATTERN, base_url):
         raise BuildFailed([Diagnostic("--base-url", 1, 1, f"'{base_url}' is not an http:// or "
-                                      "https:// URL")])
+                                      "https:// URL without a ?query or #fragment")])
     return dataclasses.replace(config, base_url=with_trailing_slash(base_url))
 
 

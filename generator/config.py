@@ -8,12 +8,12 @@ from typing import Any
 
 from generator.errors import BuildFailed, Diagnostic, did_you_mean
 from generator.schema import (
+    BASE_URL_PATTERN,
     FIELD_TYPES,
     LANGUAGE_PATTERN,
     NAME_PATTERN,
     SLUG_PATTERN,
     TEXT_PATTERN,
-    URL_PATTERN,
     WINDOWS_DEVICES,
 )
 from generator.schemacheck import check_document, make_validator
@@ -62,7 +62,7 @@ SITE_SCHEMA: dict[str, Any] = {
         "title": _TEXT,
         "description": _TEXT,
         "language": {"type": "string", "pattern": LANGUAGE_PATTERN},
-        "base_url": {"type": "string", "pattern": URL_PATTERN, "format": "uri"},
+        "base_url": {"type": "string", "pattern": BASE_URL_PATTERN, "format": "uri"},
         "types": {"type": "object", "minProperties": 1, "propertyNames": {"pattern": NAME_PATTERN},
                   "additionalProperties": _TYPE_SCHEMA},
     },

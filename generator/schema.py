@@ -18,6 +18,7 @@ TEXT_PATTERN = r"\S"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 PARTIAL_DATE_PATTERN = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
 URL_PATTERN = r"^https?://[^\s/?#]+[^\s]*$"
+BASE_URL_PATTERN = r"^https?://[^\s/?#]+(?:/[^\s?#]*)?$"  # pages are appended: no ?query, #part
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"
 RECORD_REF_PATTERN = f"^(?:{NAME}:)?{SLUG}$"
 # Names Windows keeps for devices: a folder or file so named breaks the site on a Windows host.
@@ -34,6 +35,7 @@ PATTERN_WORDS = {
     DATE_PATTERN: "a date written YYYY-MM-DD",
     PARTIAL_DATE_PATTERN: "a date written YYYY-MM-DD, YYYY-MM or YYYY",
     URL_PATTERN: "an http:// or https:// URL",
+    BASE_URL_PATTERN: "an http:// or https:// URL without a ?query or #fragment",
     RECORD_REF_PATTERN: "a record slug, or type:slug (e.g. 'city:redmond')",
     LANGUAGE_PATTERN: "a language code such as 'en' or 'pt-BR'",
 }

@@ -64,8 +64,8 @@ def test_a_bad_base_url_is_an_error(tmp_path: Path, factsheet) -> None:
     site = copy_case("basic", tmp_path)
     run = factsheet("build", "--site", site, "--base-url", "ftp://x")
     assert run.code == 1
-    assert run.err == ("--base-url:1:1: error: 'ftp://x' is not an http:// or https:// URL\n"
-                       "1 error.\n")
+    assert run.err == ("--base-url:1:1: error: 'ftp://x' is not an http:// or https:// URL "
+                       "without a ?query or #fragment\n1 error.\n")
 
 
 def test_warnings_are_printed_but_do_not_fail_the_build(tmp_path: Path, factsheet) -> None:

@@ -183,13 +183,22 @@ def test_base_url_must_be_http(built: BuiltSite) -> None:
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://x.example/", "https://",
-                                 "example.org"])
+                                 "example.org", "https://x.example/?page=", "https://x.example/#a"])
 def test_base_url_option_must_be_http(built: BuiltSite, url: str) -> None:
     outcome = built.build("--base-url", url)
     assert outcome.code == 1
     assert error_lines(outcome.err) == [f"--base-url:1:1: error: '{url}' is not an http:// or "
-                                        "https:// URL"]
+                                        "https:// URL without a ?query or #fragment"]
     built.assert_untouched()
+
+
+@pytest.mark.parametrize("url", ["https://x.example/?p=1", "https://x.example/facts#top"])
+def test_base_url_in_site_yaml_cannot_carry_a_query_or_fragment(built: BuiltSite,
+                                                                url: str) -> None:
+    text = (built.site / "site.yaml").read_text()
+    err = built.refused({"site.yaml": text + f"base_url: {url}\n"})
+    assert error_lines(err)[0].endswith("'base_url' must be an http:// or https:// URL without "
+                                        f"a ?query or #fragment, not '{url}'")
 
 
 def test_every_wrong_value_in_one_file_is_reported_at_once(built: BuiltSite) -> None:
