@@ -485,8 +485,8 @@ def test_base_url_keeps_exactly_one_trailing_slash() -> None:
 
 @pytest.mark.parametrize(("addition", "expected"), [
     ("titel: x\n", (2, 1, "unknown field 'titel' (did you mean 'title'?)")),
-    ("base_url: ftp://x.org/\n", (2, 11, "'base_url' must be an http:// or https:// URL, not "
-                                         "'ftp://x.org/'")),
+    ("base_url: ftp://x.org/\n", (2, 11, "'base_url' must be an http:// or https:// URL "
+                                         "without a ?query or #fragment, not 'ftp://x.org/'")),
     ("description: '  '\n", (2, 14, "'description' must not be empty")),
 ])
 def test_bad_top_level_keys(addition: str, expected: Found) -> None:
