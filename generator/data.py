@@ -35,7 +35,7 @@ def site_json(site: Site, path: str) -> bytes:
         "types": [{"name": t.name, "label": t.label, "plural": t.plural, "folder": t.folder,
                    "url": builder.url(urls.list_page(t.folder)),
                    "count": len(site.by_type[t.name])} for t in config.types],
-        "records": [record_data(builder, r) for t in config.types for r in site.by_type[t.name]],
+        "records": [record_data(builder, r) for r in site.records_in_order()],
     }
     return _dump(data)
 
@@ -102,7 +102,7 @@ def graph_json(site: Site, path: str) -> bytes:
     builder = PageBuilder(site, path)
     nodes = [{"id": r.key, "type": r.type, "slug": r.slug, "title": r.title,
               "url": builder.url(urls.record_page(site.config.type(r.type).folder, r.slug))}
-             for t in site.config.types for r in site.by_type[t.name]]
+             for r in site.records_in_order()]
     edges = sorted(({"from": link.record, "to": target, "relation": group.label,
                      **({"fact": link.fact} if link.fact else {})}
                     for target, groups in site.backlinks.items()

@@ -51,6 +51,10 @@ class Site:
         """The declared type names."""
         return frozenset(t.name for t in self.config.types)
 
+    def records_in_order(self) -> list[Record]:
+        """Every record, type by type as declared, each type's by title."""
+        return [r for t in self.config.types for r in self.by_type[t.name]]
+
 
 @dataclass
 class _Edges:

@@ -54,9 +54,9 @@ def _sitemap(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
 def _feed(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
     config = site.config
     assert config.base_url
-    records = [r for t in config.types for r in site.by_type[t.name]]
     # Newest first; facts of one date stay in page order.
-    newest_first = sorted(timeline.dated_facts(records), key=lambda d: d.date, reverse=True)
+    newest_first = sorted(timeline.dated_facts(site.records_in_order()), key=lambda d: d.date,
+                          reverse=True)
     entry = _feed_entry_maker(site, page.path)
     entries = [entry(dated) for dated in newest_first]
     return feeds.atom_feed(config.title, config.description, config.language, config.base_url,

@@ -90,7 +90,7 @@ def page_context(site: Site, page: Page) -> tuple[dict[str, Any], frozenset[str]
     """What the template of `page` is given, and the records it depends on."""
     builder = PageBuilder(site, page.path)
     title, description, extra = _CONTEXTS[page.kind](builder, page)
-    linked = _linked_data(builder, page, title, description)
+    linked = _linked_data(builder, page, title, description, extra)
     jsonld = Markup(script_json(linked)) if linked else Markup("")
     context = {
         "site": _site_view(builder, page),
@@ -151,7 +151,7 @@ class TimelineYear:
 
 def _timeline_context(builder: PageBuilder, page: Page) -> _Context:
     site = builder.site
-    dated = timeline.dated_facts([r for t in site.config.types for r in site.by_type[t.name]])
+    dated = timeline.dated_facts(site.records_in_order())
     years = tuple(TimelineYear(year, f"year-{year}",
                                tuple(builder.fact_view(d.record, d.fact) for d in group))
                   for year, group in timeline.by_year(dated))
@@ -173,8 +173,8 @@ _CONTEXTS = {"record": _record_context, "list": _list_context, "home": _home_con
              "search": _search_context}
 
 
-def _linked_data(builder: PageBuilder, page: Page, title: str, description: str
-                 ) -> dict[str, Any] | None:
+def _linked_data(builder: PageBuilder, page: Page, title: str, description: str,
+                 extra: dict[str, Any]) -> dict[str, Any] | None:
     """The JSON-LD of a page, or None for pages that describe nothing (404, search)."""
     linked = LinkedData(builder.site, markdown_text(builder.site))
     if page.kind == "record":
@@ -184,8 +184,7 @@ def _linked_data(builder: PageBuilder, page: Page, title: str, description: str
     if page.kind == "list":
         return linked.collection(title, page.path, len(builder.site.by_type[page.key]))
     if page.kind == "timeline":
-        dated = sum(1 for r in builder.site.records.values() for f in r.facts if f.date)
-        return linked.collection(title, page.path, dated)
+        return linked.collection(title, page.path, sum(len(y.facts) for y in extra["years"]))
     return None
 
 
