@@ -71,26 +71,25 @@ def timestamp(date: str) -> str:
     return f"{parts[0]}-{parts[1]}-{parts[2]}T00:00:00Z"
 
 
-def sitemaps(base_url: str, page_paths: Sequence[str]) -> dict[str, bytes]:
-    """sitemap.xml listing `page_paths`; above the protocol's limit, an index of parts."""
-    chunks = [page_paths[i:i + SITEMAP_LIMIT] for i in range(0, len(page_paths), SITEMAP_LIMIT)]
-    if len(chunks) <= 1:
-        return {urls.SITEMAP: _urlset(base_url, page_paths)}
-    files = {sitemap_part(n): _urlset(base_url, chunk) for n, chunk in enumerate(chunks, 1)}
+def sitemap_names(pages: int) -> list[str]:
+    """The sitemap files for `pages` URLs: sitemap.xml, then its parts past the limit."""
+    parts = 0 if pages <= SITEMAP_LIMIT else -(-pages // SITEMAP_LIMIT)
+    return [urls.SITEMAP, *(f"sitemap-{n}.xml" for n in range(1, parts + 1))]
+
+
+def sitemap_file(base_url: str, page_paths: Sequence[str], name: str) -> bytes:
+    """The sitemap file `name`: all of `page_paths`, an index of the parts, or one part."""
+    names = sitemap_names(len(page_paths))
+    if len(names) == 1:
+        return _urlset(base_url, page_paths)
+    if name != urls.SITEMAP:
+        start = (names.index(name) - 1) * SITEMAP_LIMIT
+        return _urlset(base_url, page_paths[start:start + SITEMAP_LIMIT])
     ET.register_namespace("", SITEMAP)
     index = ET.Element(f"{{{SITEMAP}}}sitemapindex")
-    for name in files:
-        _text(ET.SubElement(index, f"{{{SITEMAP}}}sitemap"), "loc", base_url + name, SITEMAP)
-    return {urls.SITEMAP: _xml(index), **files}
-
-
-def sitemap_part(number: int) -> str:
-    return f"sitemap-{number}.xml"
-
-
-def sitemap_count(pages: int) -> int:
-    """How many part files a sitemap of `pages` URLs has (0: it fits in sitemap.xml)."""
-    return 0 if pages <= SITEMAP_LIMIT else -(-pages // SITEMAP_LIMIT)
+    for part in names[1:]:
+        _text(ET.SubElement(index, f"{{{SITEMAP}}}sitemap"), "loc", base_url + part, SITEMAP)
+    return _xml(index)
 
 
 def _urlset(base_url: str, page_paths: Sequence[str]) -> bytes:

@@ -47,8 +47,8 @@ def _robots(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
 
 def _sitemap(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
     assert site.config.base_url
-    files = feeds.sitemaps(site.config.base_url, sitemap_paths(plan_pages(site)))
-    return files[page.path], EVERYTHING
+    paths = sitemap_paths(plan_pages(site))
+    return feeds.sitemap_file(site.config.base_url, paths, page.path), EVERYTHING
 
 
 def _feed(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:

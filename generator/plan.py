@@ -40,10 +40,10 @@ def plan_pages(site: Site) -> tuple[Page, ...]:
             pages.append(Page(urls.record_data(t.folder, record.slug), "record-data",
                               record.key, record.path))
     if site.config.base_url:
-        parts = feeds.sitemap_count(len(sitemap_paths(pages)))
-        pages += [Page(path, kind, origin=CONFIG) for path, kind in (
-            (urls.FEED, "feed"), (urls.ROBOTS, "robots"), (urls.SITEMAP, "sitemap"),
-            *((feeds.sitemap_part(n), "sitemap") for n in range(1, parts + 1)))]
+        sitemaps = feeds.sitemap_names(len(sitemap_paths(pages)))
+        pages += [Page(urls.FEED, "feed", origin=CONFIG),
+                  Page(urls.ROBOTS, "robots", origin=CONFIG),
+                  *(Page(name, "sitemap", origin=CONFIG) for name in sitemaps)]
     return tuple(pages)
 
 

@@ -91,7 +91,9 @@ def test_feed_timestamps_are_rfc3339(date: str, stamp: str) -> None:
 
 def test_a_long_sitemap_becomes_an_index_of_parts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(feeds, "SITEMAP_LIMIT", 2)
-    files = feeds.sitemaps("https://example.org/x/", ["index.html", "a/index.html", "b/c.html"])
+    paths = ["index.html", "a/index.html", "b/c.html"]
+    files = {name: feeds.sitemap_file("https://example.org/x/", paths, name)
+             for name in feeds.sitemap_names(len(paths))}
     assert sorted(files) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap.xml"]
     index = ET.fromstring(files["sitemap.xml"])
     assert index.tag.endswith("sitemapindex")
@@ -100,7 +102,7 @@ def test_a_long_sitemap_becomes_an_index_of_parts(monkeypatch: pytest.MonkeyPatc
     part = ET.fromstring(files["sitemap-1.xml"])
     assert [e.text for e in part.iter() if e.tag.endswith("loc")] == [
         "https://example.org/x/", "https://example.org/x/a/"]
-    assert feeds.sitemap_count(2) == 0 and feeds.sitemap_count(3) == 2
+    assert feeds.sitemap_names(2) == ["sitemap.xml"] and len(feeds.sitemap_names(3)) == 3
 
 
 def test_the_feed_holds_every_dated_fact_newest_first(tmp_path: Path) -> None:
