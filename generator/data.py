@@ -101,7 +101,7 @@ def graph_json(site: Site, path: str) -> bytes:
     """
     builder = PageBuilder(site, path)
     nodes = [{"id": r.key, "type": r.type, "slug": r.slug, "title": r.title,
-              "url": builder.url(urls.record_page(site.config.type(r.type).folder, r.slug))}
+              "url": builder.url(site.page_path(r.key))}
              for r in site.records_in_order()]
     edges = sorted(({"from": link.record, "to": target, "relation": group.label,
                      **({"fact": link.fact} if link.fact else {})}

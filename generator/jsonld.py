@@ -70,7 +70,7 @@ class LinkedData:
         data: dict[str, Any] = {"@context": CONTEXT, "@type": kind, "name": record.title}
         if kind in CREATIVE_WORKS:
             data["headline"] = record.title
-        page = self.page_path(record.key)
+        page = self.site.page_path(record.key)
         if self.base:
             data["@id"] = urls.absolute(self.base, page)
         data |= self.url(page)
@@ -131,9 +131,5 @@ class LinkedData:
         kind = schema_type(self.site.config.type(record.type))
         ref: dict[str, Any] = {"@type": kind, "name": record.title}
         if self.base:
-            ref["@id"] = urls.absolute(self.base, self.page_path(key))
+            ref["@id"] = urls.absolute(self.base, self.site.page_path(key))
         return ref
-
-    def page_path(self, key: str) -> str:
-        record = self.site.records[key]
-        return urls.record_page(self.site.config.type(record.type).folder, record.slug)

@@ -6,6 +6,7 @@ import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 
+from generator import urls
 from generator.config import SiteConfig
 from generator.errors import Diagnostic, did_you_mean
 from generator.markup import classify_link, find_links
@@ -50,6 +51,11 @@ class Site:
     def type_names(self) -> frozenset[str]:
         """The declared type names."""
         return frozenset(t.name for t in self.config.types)
+
+    def page_path(self, key: str) -> str:
+        """The output path of record `key`'s page."""
+        record = self.records[key]
+        return urls.record_page(self.config.type(record.type).folder, record.slug)
 
     def records_in_order(self) -> list[Record]:
         """Every record, type by type as declared, each type's by title."""

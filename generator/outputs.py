@@ -71,10 +71,9 @@ def _feed_entry_maker(site: Site, path: str) -> Callable[[timeline.DatedFact], f
     def entry(dated: timeline.DatedFact) -> feeds.FeedEntry:
         record, fact = dated.record, dated.fact
         type_spec = site.config.type(record.type)
-        url = urls.absolute(base, urls.record_page(type_spec.folder, record.slug))
+        url = urls.absolute(base, site.page_path(record.key))
         source = site.records[f"{SOURCE_TYPE}:{fact.source}"]
-        source_url = urls.absolute(base, urls.record_page(
-            site.config.type(SOURCE_TYPE).folder, source.slug))
+        source_url = urls.absolute(base, site.page_path(source.key))
         html = (to_html(fact.text, base)
                 + f"<blockquote><p>{escape(fact.quote)}</p></blockquote>"
                 + f'<p>Source: <a href="{escape(source_url)}">{escape(source.title)}</a></p>')

@@ -132,10 +132,8 @@ class PageBuilder:
         return urls.relative(self.path, target)
 
     def record_url(self, key: str, anchor: str = "") -> str:
-        record = self.site.records[key]
-        folder = self.site.config.type(record.type).folder
         self.used.add(key)
-        return self.url(urls.record_page(folder, record.slug)) + (f"#{anchor}" if anchor else "")
+        return self.url(self.site.page_path(key)) + (f"#{anchor}" if anchor else "")
 
     def link(self, key: str, fact: int = 0) -> LinkView:
         """A link to record `key`, or to its fact number `fact`."""
