@@ -95,7 +95,7 @@ def _load_folder(root: str, folder: Path, type_name: str, keys: set[str]
         if not _SLUG.fullmatch(stem):
             diagnostics.append(Diagnostic(rel, 1, 1, f"'{stem}' is not a valid slug: use "
                                           "lowercase letters, digits and '-' (e.g. "
-                                          f"'{_suggest_slug(stem)}{RECORD_SUFFIX}')"))
+                                          f"'{suggest_slug(stem)}{RECORD_SUFFIX}')"))
             continue
         if stem in WINDOWS_DEVICES:
             diagnostics.append(Diagnostic(rel, 1, 1, f"'{stem}' is a device name on Windows, "
@@ -121,7 +121,8 @@ def _load_folder(root: str, folder: Path, type_name: str, keys: set[str]
     return records, diagnostics
 
 
-def _suggest_slug(stem: str) -> str:
+def suggest_slug(stem: str) -> str:
+    """The nearest valid slug to a name that is not one."""
     return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "my-record"
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from generator.config import CONFIG_FILE, FieldSpec, SiteConfig, TypeSpec, load_config
 from generator.errors import BuildFailed, Diagnostic, did_you_mean
-from generator.load import CONTENT_DIR, RECORD_SUFFIX, load_records
+from generator.load import CONTENT_DIR, RECORD_SUFFIX, load_records, suggest_slug
 from generator.render import STATIC_DIR
 from generator.schema import FACT_FIELDS, FIELD_TYPES, SLUG, SOURCE_TYPE, schema_json
 
@@ -41,7 +41,7 @@ def new_record(site_dir: Path, type_name: str, slug: str) -> NewRecord:
                          f"{CONFIG_FILE} declares {', '.join(sorted(names))}")
     if not _SLUG.fullmatch(slug):
         raise UsageError(f"'{slug}' is not a valid slug: use lowercase letters, digits and "
-                         f"'-' (e.g. '{_slug_like(slug)}')")
+                         f"'-' (e.g. '{suggest_slug(slug)}')")
     type_spec = config.type(type_name)
     shown = f"{CONTENT_DIR}/{type_spec.folder}/{slug}{RECORD_SUFFIX}"
     text = record_skeleton(config, type_spec, _slugs_by_type(site_dir, config))
@@ -125,10 +125,6 @@ def _fact_example(slugs: dict[str, list[str]]) -> list[str]:
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + "."
-
-
-def _slug_like(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "san-francisco"
 
 
 def init_site(target: Path) -> tuple[str, ...]:
