@@ -136,15 +136,19 @@ class _Maker:
 
     def description(self, name: str, town: str, slug: str) -> str:
         """Two Markdown paragraphs of 80-120 words with one bold word and one link."""
-        words = self.rng.randint(80, 120)
+        # Sentences after the opening are at most 10 words: stopping before the target
+        # overshoots leaves 80-120 words.
+        words = self.rng.randint(90, 120)
         opening = [f"{name} makes {self.pick(TRADES)} in {town} and is known for its "
                    f"**{self.pick(QUALITIES)}**.",
                    f"The [company profile](https://example.com/companies/{slug}) lists "
                    f"{self.pick(AMOUNTS)} {self.pick(THINGS)} among its sites."]
         rest: list[str] = []
         count = sum(len(s.split()) for s in opening)
-        while count < words:
+        while True:
             sentence = self.event(self.pick(("The firm", "Its owners", "The board", name)))
+            if count + len(sentence.split()) > words:
+                break
             rest.append(sentence)
             count += len(sentence.split())
         half = len(rest) // 2

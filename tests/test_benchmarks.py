@@ -49,7 +49,7 @@ def test_synth_has_the_harness_proportions() -> None:
     assert len(set(slugs)) == len(slugs) and all(SLUG.fullmatch(s) for s in slugs)
     for company in corpus["companies"]:
         text = company["description"]
-        assert 80 <= len(text.split()) <= 130 and text.count("\n\n") == 1
+        assert 80 <= len(text.split()) <= 120 and text.count("\n\n") == 1
         assert "**" in text and f"(https://example.com/companies/{company['slug']})" in text
     assert all("**" in s["findings"] and "](https://" in s["findings"]
                for s in corpus["studies"])
