@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -109,10 +109,15 @@ class SiteConfig:
     language: str
     base_url: str | None
     types: tuple[TypeSpec, ...]
+    # Looked up hundreds of thousands of times on a big site: a dict, not a scan each time.
+    by_name: dict[str, TypeSpec] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_name", {t.name: t for t in self.types})
 
     def type(self, name: str) -> TypeSpec:
         """The type called `name` (which must exist)."""
-        return next(t for t in self.types if t.name == name)
+        return self.by_name[name]
 
     def has_type(self, name: str) -> bool:
         """Whether a type called `name` is declared."""

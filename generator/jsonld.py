@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
+
+import orjson
 
 from generator import urls
 from generator.config import TypeSpec
@@ -36,14 +37,14 @@ def schema_type(type_spec: TypeSpec) -> str:
 
 def script_json(data: dict[str, Any]) -> str:
     """`data` as JSON that cannot end the <script> element it sits in, whatever it holds."""
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = orjson.dumps(data).decode()
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 class LinkedData:
     """Builds the JSON-LD of one site's pages; absolute URLs only when the base URL is known."""
 
-    def __init__(self, site: Site, markdown_text: Callable[[str], str]) -> None:
+    def __init__(self, site: Site, markdown_text: Callable[..., str]) -> None:
         self.site = site
         self.base = site.config.base_url or ""
         self.markdown_text = markdown_text  # Markdown -> plain text
@@ -117,7 +118,7 @@ class LinkedData:
 
     def claim(self, record: Record, fact: Fact) -> dict[str, Any]:
         source = self.site.records[f"{SOURCE_TYPE}:{fact.source}"]
-        claim: dict[str, Any] = {"@type": "Claim", "text": self.markdown_text(fact.text)}
+        claim: dict[str, Any] = {"@type": "Claim", "text": self.markdown_text(fact.text, True)}
         if fact.date:
             claim["temporalCoverage"] = fact.date
         claim["appearance"] = {"@type": "Quotation", "text": fact.quote}

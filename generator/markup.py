@@ -62,6 +62,8 @@ def find_links(text: str, *, inline: bool = False) -> list[str]:
     `inline` must match how the text is rendered: parsed as one run of words, an indented
     line is not a code block, so a link in it is a real link and must be checked.
     """
+    if "[" not in text and "<" not in text:  # every link form starts with one of them
+        return []
     md = _parser()
     tokens = md.parseInline(text) if inline else md.parse(text)
     return [href for token in _inline_tokens(tokens) if (href := _target(token)) is not None]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import heapq
 import html
 import re
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
 from generator import timeline, urls
@@ -188,23 +190,58 @@ def _linked_data(builder: PageBuilder, page: Page, title: str, description: str,
     return None
 
 
-def markdown_filter(site: Site) -> Any:
+def markdown_filter(site: Site) -> Callable[..., str]:
     """The `markdown` template filter: Markdown -> HTML, record links relative to the page."""
-    folders = {t.name: t.folder for t in site.config.types}
+    folders = _folders(site)
 
     def render(text: str, root: str, inline: bool = False) -> str:
-        def resolve(key: str) -> str:
-            type_name, slug = key.split(":", 1)
-            return root + urls.record_page(folders[type_name], slug)
-        return render_markdown(text, resolve, site.type_names, inline=inline)
+        return _markdown_html(text, root, folders, inline)
     return render
 
 
-def markdown_text(site: Site) -> Callable[[str], str]:
-    """Markdown -> one line of plain text (record links become their labels)."""
-    def text(markdown: str) -> str:
-        return plain_text(render_markdown(markdown, lambda key: "", site.type_names))
+def markdown_text(site: Site) -> Callable[..., str]:
+    """Markdown -> one line of plain text (record links become their labels).
+
+    A fact's text is read `inline`, as its page shows it, so it is parsed once for both.
+    """
+    folders = _folders(site)
+
+    def text(markdown: str, inline: bool = False) -> str:
+        return _markdown_plain(markdown, folders, inline)
     return text
+
+
+_Folders = tuple[tuple[str, str], ...]  # (type name, folder) of every type
+
+
+def _folders(site: Site) -> _Folders:
+    return tuple((t.name, t.folder) for t in site.config.types)
+
+
+# A text is shown on its record's page, in JSON-LD, the feed, the timeline and lists: it is
+# converted once, with a marker where the page's root goes, and the marker replaced per page.
+# markdown-it turns NUL in a text into U+FFFD, so the marker cannot come from the text.
+_ROOT_MARKER = "\x00root\x00"
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _markdown_html_rooted(text: str, folders: _Folders, inline: bool) -> str:
+    folder_of = dict(folders)
+
+    def resolve(key: str) -> str:
+        type_name, slug = key.split(":", 1)
+        return _ROOT_MARKER + urls.record_page(folder_of[type_name], slug)
+    return render_markdown(text, resolve, frozenset(folder_of), inline=inline)
+
+
+def _markdown_html(text: str, root: str, folders: _Folders, inline: bool) -> str:
+    # The marker sits in an attribute: the root goes there escaped, as markdown-it would.
+    return _markdown_html_rooted(text, folders, inline).replace(_ROOT_MARKER, escapeHtml(root))
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _markdown_plain(text: str, folders: _Folders, inline: bool) -> str:
+    return plain_text(_markdown_html_rooted(text, folders, inline))
 
 
 def plain_text(markdown_html: str) -> str:

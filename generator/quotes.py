@@ -6,7 +6,6 @@ straight ones, and nothing else: case, spelling and punctuation must be as in th
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
@@ -41,9 +40,16 @@ def fold(text: str) -> str:
     return _SPACE.sub(" ", text).strip().translate(_TYPOGRAPHIC)
 
 
-@functools.lru_cache(maxsize=64)
-def _folded_source(text: str) -> tuple[str, tuple[int, ...]]:
-    """The folded text and, for each of its characters, its offset in `text`."""
+@dataclass(frozen=True, slots=True)
+class FoldedSource:
+    """A source's text folded for matching, and each folded character's offset in it."""
+
+    text: str
+    offsets: tuple[int, ...]
+
+
+def fold_source(text: str) -> FoldedSource:
+    """Fold a source's text once, however many quotes are then looked up in it."""
     parts: list[str] = []
     offsets: list[int] = []
     pos = 0
@@ -55,12 +61,12 @@ def _folded_source(text: str) -> tuple[str, tuple[int, ...]]:
         pos = space.end()
     parts.append(text[pos:])
     offsets.extend(range(pos, len(text)))
-    return "".join(parts).translate(_TYPOGRAPHIC), tuple(offsets)
+    return FoldedSource("".join(parts).translate(_TYPOGRAPHIC), tuple(offsets))
 
 
-def find_quote(source_key: str, text: str, quote: str) -> tuple[int, int] | str:
-    """The (start, end) of `quote` in `text`, or a message saying how it differs."""
-    folded_text, offsets = _folded_source(text)
+def find_quote(source_key: str, source: FoldedSource, quote: str) -> tuple[int, int] | str:
+    """The (start, end) of `quote` in the source's text, or a message saying how it differs."""
+    folded_text, offsets = source.text, source.offsets
     folded_quote = fold(quote)
     at = folded_text.find(folded_quote) if folded_quote else -1
     if at < 0:

@@ -103,7 +103,7 @@ def make_environment(site: Site, site_dir: Path) -> jinja2.Environment:
         auto_reload=False,
     )
     env.globals["range"] = capped_range
-    to_html = functools.lru_cache(maxsize=4096)(markdown_filter(site))
+    to_html = markdown_filter(site)
 
     # markdown-it escapes raw HTML, so its output is safe to mark as such.
     @jinja2.pass_context
@@ -137,8 +137,9 @@ def render_page(env: jinja2.Environment, site: Site, page: Page, site_dir: Path
         content, used = render_file(site, page)
         return RenderedPage(page.path, content, used)
     context, used = page_context(site, page)
+    candidates = template_names(site, page)
     try:
-        template = env.select_template(template_names(site, page))
+        template = env.select_template(candidates)
     except jinja2.TemplateSyntaxError as exc:
         return _syntax_error(exc, site_dir)
     except jinja2.TemplateNotFound as exc:
@@ -146,7 +147,8 @@ def render_page(env: jinja2.Environment, site: Site, page: Page, site_dir: Path
     try:
         with time_limit(PAGE_SECONDS):
             text = template.render(context)
-        used_templates = templates_used(env, str(template.name))
+        # A more specific template added later takes over the page, so it counts as used.
+        used_templates = templates_used(env, str(template.name)) | frozenset(candidates)
     except jinja2.TemplateSyntaxError as exc:
         return _syntax_error(exc, site_dir)
     except Exception as exc:  # a template raised: report where, never a traceback

@@ -107,20 +107,22 @@ def chart(facts: list[DatedFact]) -> Chart | None:
 def _merge_close(points: list[tuple[float, str, int]]) -> tuple[Dot, ...]:
     """One dot per date, except that dates too close to tell apart share one."""
     groups: list[list[tuple[float, str, int]]] = []
+    count = 0  # facts in the last group, kept as it grows so merging stays linear
     for point in sorted(points):
-        if groups:
-            last = groups[-1]
-            count = sum(c for _, _, c in last)
-            if point[0] - last[-1][0] < _radius(count) + _radius(point[2]) + 2:
-                last.append(point)
-                continue
-        groups.append([point])
+        if groups and point[0] - groups[-1][-1][0] < _radius(count) + _radius(point[2]) + 2:
+            groups[-1].append(point)
+            count += point[2]
+        else:
+            groups.append([point])
+            count = point[2]
     return tuple(_dot(group) for group in groups)
 
 
 def _dot(group: list[tuple[float, str, int]]) -> Dot:
     count = sum(c for _, _, c in group)
-    dates = " and ".join(format_date(date) for _, date, _ in group)
+    # A dot standing for many dates (on a long timeline) names the first and last only.
+    ends = group if len(group) <= 2 else [group[0], group[-1]]
+    dates = (" and " if len(group) <= 2 else " to ").join(format_date(d) for _, d, _ in ends)
     x = round((group[0][0] + group[-1][0]) / 2, 1)
     return Dot(x, _radius(count), count, f"{dates}: {count} fact{'s' * (count != 1)}")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.quotes import QuoteMark, anchor_for, find_quote, fold, mark_quotes
+from generator.quotes import QuoteMark, anchor_for, find_quote, fold, fold_source, mark_quotes
 
 TEXT = "Currently, we do not  sell\nour “technology”,\n\nsaid the Redmond-based company."
 
@@ -21,7 +21,7 @@ def test_fold_collapses_whitespace_and_straightens_quotes() -> None:
     "“technology”, said the",
 ])
 def test_quote_found_despite_whitespace_and_quote_marks(quote: str) -> None:
-    found = find_quote("source:s", TEXT, quote)
+    found = find_quote("source:s", fold_source(TEXT), quote)
     assert isinstance(found, tuple)
     start, end = found
     assert fold(TEXT[start:end]) == fold(quote)
@@ -34,16 +34,17 @@ def test_quote_found_despite_whitespace_and_quote_marks(quote: str) -> None:
     "said the Redmond based company",   # hyphen
 ])
 def test_anything_else_must_match_exactly(quote: str) -> None:
-    assert isinstance(find_quote("source:s", TEXT, quote), str)
+    assert isinstance(find_quote("source:s", fold_source(TEXT), quote), str)
 
 
 def test_offsets_point_into_the_original_text() -> None:
-    start, end = find_quote("source:s", TEXT, "sell our")  # type: ignore[misc]
+    start, end = find_quote("source:s", fold_source(TEXT), "sell our")  # type: ignore[misc]
     assert TEXT[start:end] == "sell\nour"
 
 
 def test_a_near_miss_says_where_the_quote_departs_from_the_source() -> None:
-    message = find_quote("source:gazette", TEXT, "Currently, we do not sell our products")
+    message = find_quote("source:gazette", fold_source(TEXT),
+                         "Currently, we do not sell our products")
     assert message == (
         "quote not found in the text of source 'gazette'; the two agree up to “...ntly, we do "
         "not sell our ”, then the source has “\"technology\", said the Re...” and the quote "
@@ -51,7 +52,7 @@ def test_a_near_miss_says_where_the_quote_departs_from_the_source() -> None:
 
 
 def test_a_quote_that_matches_nothing_says_so_plainly() -> None:
-    assert find_quote("source:gazette", TEXT, "xyz") == \
+    assert find_quote("source:gazette", fold_source(TEXT), "xyz") == \
         "quote not found in the text of source 'gazette'"
 
 
