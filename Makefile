@@ -9,13 +9,13 @@ VENV  := .venv
 BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test serve check golden lock clean
+.PHONY: site test serve check golden docs screenshot bench lock clean
 
 site: $(STAMP)
 	$(BIN)/factsheet build
 
 test: $(STAMP)
-	$(BIN)/ruff check generator tests
+	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
 
@@ -29,6 +29,18 @@ check: $(STAMP)
 # Rebuild the expected output of the golden tests after an intended change; review the diff.
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden
+
+# Regenerate the parts of docs/ made from the code (CLI reference, tables); review the diff.
+docs: $(STAMP)
+	$(BIN)/python -m tests.docs_generate
+
+# Retake docs/screenshot.png from the default site (needs /usr/bin/chromium).
+screenshot: $(STAMP)
+	$(BIN)/python -m tests.docs_screenshot
+
+# make bench [SIZES="1000 10000"] [RUNS=5]: factsheet's own build and dev-server timings
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py $(if $(SIZES),--sizes $(SIZES)) $(if $(RUNS),--runs $(RUNS))
 
 # Re-resolve the newest releases that pyproject.toml allows and pin them.
 lock:

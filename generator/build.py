@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import os
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
+from generator.cache import (
+    BuildCache,
+    OutputFile,
+    PageEntry,
+    RecordMemo,
+    digest,
+    forget_cache,
+    generator_hash,
+    load_cache,
+    load_cached_records,
+    save_cache,
+    scan_inputs,
+)
 from generator.config import CONFIG_FILE, SiteConfig, load_config, with_trailing_slash
 from generator.errors import BuildFailed, Diagnostic
 from generator.link import Site, link_site
@@ -28,10 +42,19 @@ from generator.render import (
 )
 from generator.schema import BASE_URL_PATTERN
 from generator.schemacheck import is_http_url
-from generator.search import index_pages
+from generator.search import Started, index_pages
+from generator.stale import record_hashes, stale_pages, template_hashes
 from generator.urls import SEARCH_BUNDLE
 from generator.validate import validate_records
-from generator.write import Staging, check_output_dir
+from generator.write import (
+    MARKER,
+    Patch,
+    Staging,
+    check_output_dir,
+    output_files,
+    remove_leftovers,
+)
+from generator.yamlsrc import parse_yaml
 
 NO_BASE_URL = Diagnostic(
     CONFIG_FILE, 1, 1, "no base_url: feed.xml, sitemap.xml and robots.txt need absolute URLs, so "
@@ -59,19 +82,25 @@ class BuildResult:
     seconds: float
     warnings: tuple[Diagnostic, ...]
     timings: tuple[tuple[str, float], ...] = ()
+    rendered: int = 0  # pages made (all of them, unless the build was incremental)
+    written: int = 0  # files written or removed
+    cache: BuildCache | None = None  # what the next build may start from
 
 
-def check_site(site_dir: Path, base_url: str | None = None) -> CheckedSite:
+def check_site(site_dir: Path, base_url: str | None = None, memo: RecordMemo | None = None
+               ) -> CheckedSite:
     """Load, validate and link the site and compile its templates; write nothing.
 
     Raises BuildFailed with every error found (and the warnings) when anything is wrong.
+    With a `memo`, files whose bytes are unchanged since the last build are not parsed or
+    validated again.
     """
     config = _with_base_url(load_config(site_dir), base_url)
-    content, diagnostics = load_records(site_dir, config)
-    records, problems = validate_records(config, list(content.records))
+    content, diagnostics = load_records(site_dir, config, memo.parse if memo else parse_yaml)
+    records, problems = validate_records(config, list(content.records), memo)
     diagnostics += problems
     unreadable = content.keys - {r.key for r in records}
-    site, problems = link_site(config, records, unreadable)
+    site, problems = link_site(config, records, unreadable, memo)
     diagnostics += problems
     static, problems = _static_files(site_dir)
     diagnostics += problems
@@ -88,33 +117,36 @@ def check_site(site_dir: Path, base_url: str | None = None) -> CheckedSite:
     return CheckedSite(site, env, pages, tuple(static), tuple(sorted(diagnostics)))
 
 
-def render_site(checked: CheckedSite, site_dir: Path, jobs: int = 1
-                ) -> Iterator[RenderedPage | Diagnostic]:
-    """Every page of a checked site, in plan order; a Diagnostic where a page failed.
+def render_site(checked: CheckedSite, site_dir: Path, jobs: int = 1,
+                pages: Sequence[Page] | None = None) -> Iterator[RenderedPage | Diagnostic]:
+    """Every page of a checked site (or just `pages`), in order; a Diagnostic where one failed.
 
     With jobs > 1 the pages are shared among that many forked processes. Each page is
     made from the read-only site alone, so the output is the same as with one job.
     """
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for page in checked.pages:
+    todo = checked.pages if pages is None else pages
+    if jobs <= 1 or len(todo) < _PARALLEL_FROM or \
+            "fork" not in multiprocessing.get_all_start_methods():
+        for page in todo:
             yield render_page(checked.env, checked.site, page, site_dir)
         return
     # Forked workers get the site through memory, not pickling: only page numbers travel.
     with multiprocessing.get_context("fork").Pool(
-            jobs, initializer=_worker_start, initargs=(checked, site_dir)) as pool:
-        yield from pool.imap(_render_nth, range(len(checked.pages)), chunksize=32)
+            jobs, initializer=_worker_start, initargs=(checked, site_dir, todo)) as pool:
+        yield from pool.imap(_render_nth, range(len(todo)), chunksize=32)
 
 
-_worker_site: list[tuple[CheckedSite, Path]] = []  # set once in each worker process
+_PARALLEL_FROM = 64  # fewer pages render faster than worker processes start
+_worker_site: list[tuple[CheckedSite, Path, Sequence[Page]]] = []  # set once in each worker
 
 
-def _worker_start(checked: CheckedSite, site_dir: Path) -> None:
-    _worker_site.append((checked, site_dir))
+def _worker_start(checked: CheckedSite, site_dir: Path, pages: Sequence[Page]) -> None:
+    _worker_site.append((checked, site_dir, pages))
 
 
 def _render_nth(index: int) -> RenderedPage | Diagnostic:
-    checked, site_dir = _worker_site[0]
-    return render_page(checked.env, checked.site, checked.pages[index], site_dir)
+    checked, site_dir, pages = _worker_site[0]
+    return render_page(checked.env, checked.site, pages[index], site_dir)
 
 
 def verify_site(site_dir: Path) -> CheckedSite:
@@ -129,49 +161,249 @@ def verify_site(site_dir: Path) -> CheckedSite:
 Progress = Callable[[int, int], None]  # called with (pages done, pages in all)
 
 
+@dataclass(frozen=True, slots=True)
+class Options:
+    """How a build uses its cache and the search index (the defaults suit the command line)."""
+
+    previous: BuildCache | None = None  # the last build's cache, when it is in memory
+    load: bool = True  # else read the last build's cache from .cache/
+    save: bool = True  # write this build's cache to .cache/
+    search: bool = True  # bring the search index up to date (else a later build will)
+    search_started: Started | None = None  # told of the running search indexer
+
+
 def build_site(site_dir: Path, out_dir: Path, base_url: str | None = None, jobs: int = 1,
-               progress: Progress | None = None) -> BuildResult:
-    """Build the site into `out_dir`, replacing it only when every page rendered."""
+               progress: Progress | None = None, options: Options = Options()) -> BuildResult:
+    """Build the site into `out_dir`, replacing it only when every page rendered.
+
+    From the last build's cache only the pages whose records or templates changed are
+    made again, and only files whose bytes changed are written.
+    """
     started = time.perf_counter()
+    _search_seconds.clear()
     refused = check_output_dir(out_dir, site_dir)
+    notes: list[Diagnostic] = []
+    previous = options.previous
+    if previous is None and options.load:
+        previous, notes = load_cache(site_dir)
+    fresh = BuildCache(generator=generator_hash())
+    fresh.inputs = scan_inputs(site_dir)
+    fresh.inputs_key = digest(repr((sorted(fresh.inputs.items()), base_url,
+                                    os.path.realpath(out_dir))).encode())
+    if previous is not None and not refused and _unchanged(previous, fresh, out_dir):
+        return BuildResult(previous.page_count, len(previous.outputs),
+                           time.perf_counter() - started, previous.warnings, cache=previous)
+    if previous is not None and not previous.parsed:
+        notes += load_cached_records(site_dir, previous)
     try:
-        checked = check_site(site_dir, base_url)
+        checked = check_site(site_dir, base_url, RecordMemo(previous, fresh))
     except BuildFailed as failed:
         raise BuildFailed([*failed.diagnostics, *refused]) from None
     if refused:
         raise BuildFailed(refused)
+    fresh.settings = digest(repr((checked.site.config, os.path.realpath(out_dir))).encode())
+    fresh.records = record_hashes(checked.site)
+    fresh.templates = template_hashes(checked.env)
     checked_at = time.perf_counter()
-    errors: list[Diagnostic] = []
     try:
-        with Staging(out_dir) as staging:
-            for count, rendered in enumerate(render_site(checked, site_dir, jobs), 1):
-                if isinstance(rendered, Diagnostic):
-                    errors.append(rendered)
-                else:
-                    staging.write(rendered.path, rendered.content)
-                if progress:
-                    progress(count, len(checked.pages))
-            if errors:
-                raise BuildFailed([*errors, *checked.warnings])
-            for static in checked.static:
-                staging.copy(static.dest, static.source)
-            search_problems = index_pages(staging.dir)
-            if search_problems:
-                raise BuildFailed([*search_problems, *checked.warnings])
-            search_files = sum(1 for p in (staging.dir / SEARCH_BUNDLE).rglob("*") if p.is_file())
-            staging.commit()
+        if _can_patch(previous, fresh, out_dir):
+            assert previous is not None
+            rendered, written = _patch_output(checked, site_dir, out_dir, previous, fresh, jobs,
+                                              progress, options)
+        else:
+            rendered, written = _write_output(checked, site_dir, out_dir, fresh, jobs, progress)
     except OSError as exc:
         where = exc.filename or out_dir
         raise BuildFailed([Diagnostic(str(where), 1, 1, f"cannot write the output: "
                                       f"{exc.strerror or exc}")]) from None
-    done = time.perf_counter()
-    timings = (("load, validate, link, compile templates", checked_at - started),
-               ("render and write", done - checked_at))
+    fresh.complete = True
     # Said only when the build worked: it would distract from the errors of a failed one.
     warnings = checked.warnings if checked.site.config.base_url else (*checked.warnings,
                                                                       NO_BASE_URL)
-    files = len(checked.pages) + len(checked.static) + search_files
-    return BuildResult(len(checked.pages), files, done - started, warnings, timings)
+    fresh.page_count, fresh.warnings = len(checked.pages), warnings
+    if options.save:
+        save_cache(site_dir, fresh)
+    done = time.perf_counter()
+    searching = sum(_search_seconds)
+    _search_seconds.clear()
+    timings = (("load, validate, link, compile templates", checked_at - started),
+               ("render and write", done - checked_at - searching),
+               ("search index (Pagefind)", searching))
+    return BuildResult(len(checked.pages), len(fresh.outputs), done - started,
+                       (*notes, *warnings), timings, rendered, written, fresh)
+
+
+def _unchanged(previous: BuildCache, fresh: BuildCache, out_dir: Path) -> bool:
+    """True when no input changed and the output is as the last build left it."""
+    if not (previous.complete and not previous.search_stale
+            and previous.inputs_key == fresh.inputs_key
+            and previous.generator == fresh.generator and (out_dir / MARKER).is_file()):
+        return False
+    remove_leftovers(out_dir)
+    return _survey(out_dir, previous) == (set(), set())
+
+
+def _survey(out_dir: Path, previous: BuildCache) -> tuple[set[str], set[str]]:
+    """The files of the last build that were changed or removed since, and files that it
+    did not write: the output folder is the build's alone."""
+    seen: set[str] = set()
+    extra: set[str] = set()
+    tampered: set[str] = set()
+    for rel, status in output_files(out_dir):
+        kept = previous.outputs.get(rel)
+        if kept is None:
+            extra.add(rel)
+        elif (status.st_size, status.st_mtime_ns) != (kept.size, kept.mtime_ns):
+            tampered.add(rel)
+        seen.add(rel)
+    return tampered | (previous.outputs.keys() - seen), extra
+
+
+def _can_patch(previous: BuildCache | None, fresh: BuildCache, out_dir: Path) -> bool:
+    return previous is not None and previous.complete and previous.settings == fresh.settings \
+        and (out_dir / MARKER).is_file()
+
+
+def _write_output(checked: CheckedSite, site_dir: Path, out_dir: Path, fresh: BuildCache,
+                  jobs: int, progress: Progress | None) -> tuple[int, int]:
+    """A whole new output folder, swapped in for the old one."""
+    errors: list[Diagnostic] = []
+    digests: dict[str, bytes] = {}
+    with Staging(out_dir) as staging:
+        for count, rendered in enumerate(render_site(checked, site_dir, jobs), 1):
+            if isinstance(rendered, Diagnostic):
+                errors.append(rendered)
+            else:
+                staging.write(rendered.path, rendered.content)
+                digests[rendered.path] = digest(rendered.content)
+                fresh.pages[rendered.path] = PageEntry(rendered.depends_on, rendered.templates)
+            if progress:
+                progress(count, len(checked.pages))
+        if errors:
+            raise BuildFailed([*errors, *checked.warnings])
+        for static in checked.static:
+            staging.copy(static.dest, static.source)
+            digests[static.dest] = digest((staging.dir / static.dest).read_bytes())
+        _index(staging.dir, staging.dir / SEARCH_BUNDLE, checked)
+        for path in (staging.dir / SEARCH_BUNDLE).rglob("*"):
+            if path.is_file():
+                digests[path.relative_to(staging.dir).as_posix()] = digest(path.read_bytes())
+        fresh.search = _search_key(checked, digests)
+        staging.commit()
+    fresh.outputs = {rel: OutputFile(digests[rel], status.st_size, status.st_mtime_ns)
+                     for rel, status in output_files(out_dir) if rel in digests}
+    return len(checked.pages), len(digests)
+
+
+def _patch_output(checked: CheckedSite, site_dir: Path, out_dir: Path, previous: BuildCache,
+                  fresh: BuildCache, jobs: int, progress: Progress | None, options: Options
+                  ) -> tuple[int, int]:
+    """Make again only the stale pages, and change only the files whose bytes differ."""
+    # A file changed or removed behind the build's back is made again; one added, removed.
+    tampered, extra = _survey(out_dir, previous)
+    stale = stale_pages(checked.pages, previous, fresh)
+    stale_paths = {page.path for page in stale}
+    redo = [*stale, *(p for p in checked.pages if p.path in tampered - stale_paths)]
+    planned = {page.path for page in checked.pages} | {s.dest for s in checked.static}
+    fresh.pages = {path: entry for path, entry in previous.pages.items() if path in planned}
+    digests = {rel: kept.digest for rel, kept in previous.outputs.items() if rel in planned}
+    errors: list[Diagnostic] = []
+    with Patch(out_dir) as patch:
+        for count, rendered in enumerate(render_site(checked, site_dir, jobs, redo), 1):
+            if isinstance(rendered, Diagnostic):
+                errors.append(rendered)
+            else:
+                fresh.pages[rendered.path] = PageEntry(rendered.depends_on, rendered.templates)
+                _stage(patch, rendered.path, rendered.content, digests, tampered)
+            if progress:
+                progress(count, len(redo))
+        if errors:
+            raise BuildFailed([*errors, *checked.warnings])
+        for static in checked.static:
+            source = f"{STATIC_DIR}/{static.dest}"
+            # A site's big static files (images, PDFs) are read only when they changed.
+            if source in fresh.inputs and previous.inputs.get(source) == fresh.inputs[source] \
+                    and static.dest in digests and static.dest not in tampered:
+                continue
+            _stage_static(patch, static, digests, tampered)
+        removed = [rel for rel in previous.outputs.keys() | extra
+                   if rel not in planned and not rel.startswith(SEARCH_BUNDLE)]
+        forget_cache(site_dir)  # until the cache again describes what the output holds
+        patch.apply(removed)
+    fresh.search = _search_key(checked, digests)
+    changed = set(patch.staged)
+    if options.search and (fresh.search != previous.search
+                           or any(r.startswith(SEARCH_BUNDLE) for r in tampered)):
+        changed |= _reindex(checked, out_dir, previous, tampered, digests, options)
+    else:
+        digests.update({rel: kept.digest for rel, kept in previous.outputs.items()
+                        if rel.startswith(SEARCH_BUNDLE)})
+        fresh.search_stale = fresh.search != previous.search
+        fresh.search = previous.search
+    fresh.outputs = {rel: kept for rel, kept in previous.outputs.items()
+                     if rel in digests and rel not in changed}
+    for rel in changed:
+        status = os.stat(out_dir / rel)
+        fresh.outputs[rel] = OutputFile(digests[rel], status.st_size, status.st_mtime_ns)
+    return len(redo), len(changed) + len(removed)
+
+
+def _stage(patch: Patch, rel: str, content: bytes, digests: dict[str, bytes],
+           tampered: set[str]) -> None:
+    """Stage `content` for `rel` unless the output already holds exactly these bytes."""
+    new = digest(content)
+    if digests.get(rel) != new or rel in tampered:
+        patch.write(rel, content)
+    digests[rel] = new
+
+
+def _stage_static(patch: Patch, static: StaticFile, digests: dict[str, bytes],
+                  tampered: set[str]) -> None:
+    try:
+        new = digest(static.source.read_bytes())
+    except FileNotFoundError:
+        raise BuildFailed([Diagnostic(f"{STATIC_DIR}/{static.dest}", 1, 1, "cannot read: the "
+                                      "file was removed during the build")]) from None
+    if digests.get(static.dest) != new or static.dest in tampered:
+        patch.copy(static.dest, static.source)
+    digests[static.dest] = new
+
+
+def _search_key(checked: CheckedSite, digests: dict[str, bytes]) -> bytes:
+    """A hash of the pages the search index is made from."""
+    indexed = sorted((p.path, digests[p.path]) for p in checked.pages if p.kind == "record")
+    return digest(repr(indexed).encode())
+
+
+_search_seconds: list[float] = []  # time spent indexing in this build, for --verbose
+
+
+def _index(site_root: Path, bundle: Path, checked: CheckedSite,
+           started: Started | None = None) -> None:
+    began = time.perf_counter()
+    problems = index_pages(site_root, bundle, started)
+    _search_seconds.append(time.perf_counter() - began)
+    if problems:
+        raise BuildFailed([*problems, *checked.warnings])
+
+
+def _reindex(checked: CheckedSite, out_dir: Path, previous: BuildCache, tampered: set[str],
+             digests: dict[str, bytes], options: Options) -> set[str]:
+    """Index the output again beside it; move in the index files that changed."""
+    old = {rel: kept.digest for rel, kept in previous.outputs.items()
+           if rel.startswith(SEARCH_BUNDLE)}
+    with Patch(out_dir) as patch:
+        bundle = patch.dir / SEARCH_BUNDLE
+        _index(out_dir, bundle, checked, options.search_started)
+        for path in sorted(bundle.rglob("*")):
+            if not path.is_file():
+                continue
+            rel = path.relative_to(patch.dir).as_posix()
+            digests[rel] = digest(path.read_bytes())
+            if old.get(rel) != digests[rel] or rel in tampered:
+                patch.staged.append(rel)
+        patch.apply([rel for rel in old if rel not in digests])
+    return set(patch.staged)
 
 
 def _with_base_url(config: SiteConfig, base_url: str | None) -> SiteConfig:

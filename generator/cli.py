@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
 from generator import __version__
-from generator.build import build_site, verify_site
+from generator.build import Options, build_site, verify_site
 from generator.errors import BuildFailed, Diagnostic, format_all
 from generator.scaffold import UsageError, init_site, new_record, write_schemas
 
 OUTPUT_DIR = "output"
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,8 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, help="output folder (default: SITE/output)")
     build.add_argument("--base-url", help="public URL of the site, for canonical links "
                        "(overrides base_url in site.yaml)")
-    build.add_argument("--jobs", type=_positive, default=1, metavar="N",
-                       help="render pages in N processes; the output is the same (default: 1)")
+    build.add_argument("--jobs", type=_positive, default=CORES, metavar="N",
+                       help="render pages in N processes; the output is the same "
+                            "(default: every core of this computer)")
+    build.add_argument("--no-cache", action="store_true",
+                       help="build everything, neither reading nor writing the build cache "
+                            "in SITE/.cache/")
     _verbosity(build)
     build.set_defaults(run=_build, command=build)
 
@@ -172,7 +178,9 @@ def _build(args: argparse.Namespace) -> int:
     out = _out_dir(args)
     progress = _ProgressLine() if sys.stderr.isatty() and not args.quiet else None
     try:
-        result = build_site(args.site, out, args.base_url, args.jobs, progress)
+        cache = not args.no_cache
+        result = build_site(args.site, out, args.base_url, args.jobs, progress,
+                            Options(load=cache, save=cache))
     finally:
         if progress:
             progress.clear()
@@ -183,6 +191,9 @@ def _build(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"Built {result.pages} pages and data files ({result.files} files) into {out} "
               f"in {result.seconds:.2f} s.", file=sys.stderr)
+        if result.rendered < result.pages:
+            print(f"Only what changed was redone: {result.rendered} made again, "
+                  f"{result.written} files written or removed.", file=sys.stderr)
     return EXIT_OK
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from generator import urls
 from generator.config import SiteConfig
 from generator.errors import Diagnostic, did_you_mean
 from generator.markup import classify_link, find_links
-from generator.quotes import QuoteMark, find_quote, mark_quotes
+from generator.quotes import FoldedSource, QuoteMark, find_quote, fold_source, mark_quotes
 from generator.schema import FIELD_TYPES, SOURCE_TEXT_FIELD, SOURCE_TYPE
 from generator.validate import Fact, Record
 from generator.yamlsrc import KeyPath
@@ -74,15 +77,25 @@ class _Edges:
             self.by_target[target][label].add(link)
 
 
-def link_site(config: SiteConfig, records: list[Record], broken: frozenset[str] = frozenset()
-              ) -> tuple[Site | None, list[Diagnostic]]:
+class LinkMemo(Protocol):
+    """Link and quote searches of the last build, reused for unchanged texts (cache.RecordMemo)."""
+
+    def links(self, text: str, inline: bool, find: Callable[[str, bool], list[str]]
+              ) -> tuple[str, ...]: ...
+
+    def quote(self, source_hash: bytes, quote: str,
+              find: Callable[[], tuple[int, int] | str]) -> tuple[int, int] | str: ...
+
+
+def link_site(config: SiteConfig, records: list[Record], broken: frozenset[str] = frozenset(),
+              memo: LinkMemo | None = None) -> tuple[Site | None, list[Diagnostic]]:
     """Resolve every reference between records; the Site, or None and every problem.
 
     `broken` names records whose files exist but could not be read: links to them are
     not reported again as unknown.
     """
     index = {r.key: r for r in records}
-    linker = _Linker(config, index, broken)
+    linker = _Linker(config, index, broken, memo)
     linked = [linker.link_record(r) for r in sorted(records, key=lambda r: r.key)]
     quote_marks, fact_anchors = mark_quotes(linker.quotes)
     if linker.diagnostics:
@@ -106,9 +119,11 @@ def title_order(record: Record) -> tuple[str, str]:
 class _Linker:
     """Collects the edges, quotes and problems of one site while records are linked."""
 
-    def __init__(self, config: SiteConfig, index: dict[str, Record], broken: frozenset[str]
-                 ) -> None:
+    def __init__(self, config: SiteConfig, index: dict[str, Record], broken: frozenset[str],
+                 memo: LinkMemo | None) -> None:
         self.config = config
+        self.memo = memo
+        self.source_hashes: dict[str, bytes] = {}
         self.index = index
         self.broken = broken
         self.type_names = frozenset(t.name for t in config.types)
@@ -118,6 +133,7 @@ class _Linker:
             self.slug_types[slug].append(type_name)
         self.edges = _Edges()
         self.quotes: dict[str, list[tuple[int, int, str, int]]] = defaultdict(list)
+        self.folded: dict[str, FoldedSource] = {}
         self.diagnostics: list[Diagnostic] = []
 
     def error(self, record: Record, keypath: KeyPath, message: str) -> None:
@@ -210,17 +226,34 @@ class _Linker:
             self.error(record, (*at, "quote"), f"source '{fact.source}' has no "
                        f"'{SOURCE_TEXT_FIELD}' to check the quote against; add the source's text")
             return
-        found = find_quote(key, text, fact.quote)
+        found = self.find_quote(key, text, fact.quote)
         if isinstance(found, str):
             self.error(record, (*at, "quote"), found)
         else:
             self.quotes[key].append((*found, record.key, fact.number))
 
+    def find_quote(self, key: str, text: str, quote: str) -> tuple[int, int] | str:
+        def find() -> tuple[int, int] | str:
+            if key not in self.folded:
+                self.folded[key] = fold_source(text)
+            return find_quote(key, self.folded[key], quote)
+        if self.memo is None:
+            return find()
+        if key not in self.source_hashes:
+            self.source_hashes[key] = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        return self.memo.quote(self.source_hashes[key], quote, find)
+
+    def find_links(self, text: str, inline: bool) -> Iterable[str]:
+        if self.memo is None:
+            return find_links(text, inline=inline)
+        return self.memo.links(text, inline, _find_links)
+
     def markdown(self, record: Record, where: KeyPath, text: str, fact_number: int,
                  *, inline: bool = False) -> None:
         # A fact's text is shown inline by the theme, but a site's template may render it
         # as blocks: check the links that either reading finds.
-        hrefs = [*find_links(text, inline=True), *find_links(text)] if inline else find_links(text)
+        hrefs = [*self.find_links(text, True), *self.find_links(text, False)] if inline \
+            else list(self.find_links(text, False))
         for href in dict.fromkeys(hrefs):
             target = classify_link(href, self.type_names)
             if target.kind == "refused":
@@ -234,6 +267,10 @@ class _Linker:
                 elif href not in self.broken:
                     self.diagnostics.append(record.doc.error_within(
                         where, href, self.unknown(to, slug) + f" in link '{href}'"))
+
+
+def _find_links(text: str, inline: bool) -> list[str]:
+    return find_links(text, inline=inline)
 
 
 def _label_rank(config: SiteConfig) -> dict[str, int]:

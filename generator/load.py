@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.config import SiteConfig
 from generator.errors import Diagnostic, did_you_mean
@@ -25,6 +27,9 @@ class RawRecord:
     slug: str
     doc: Document
 
+    def __reduce__(self) -> tuple[Any, tuple[str, str, Document]]:
+        return RawRecord, (self.type, self.slug, self.doc)
+
 
 @dataclass(frozen=True, slots=True)
 class Content:
@@ -42,7 +47,11 @@ class StaticFile:
     source: Path
 
 
-def load_records(site_dir: Path, config: SiteConfig) -> tuple[Content, list[Diagnostic]]:
+Parse = Callable[[str, bytes], Document | Diagnostic]  # parse_yaml, or a memo of it
+
+
+def load_records(site_dir: Path, config: SiteConfig, parse: Parse = parse_yaml
+                 ) -> tuple[Content, list[Diagnostic]]:
     """Every record file under content/, parsed; diagnostics for files that cannot be."""
     content = site_dir / CONTENT_DIR
     root = os.path.realpath(site_dir)
@@ -53,7 +62,8 @@ def load_records(site_dir: Path, config: SiteConfig) -> tuple[Content, list[Diag
     for entry in _sorted_entries(content):
         rel = f"{CONTENT_DIR}/{entry.name}"
         if entry.is_dir() and entry.name in by_folder:
-            found, problems = _load_folder(root, Path(entry.path), by_folder[entry.name], keys)
+            found, problems = _load_folder(root, Path(entry.path), by_folder[entry.name], keys,
+                                           parse)
             records.extend(found)
             diagnostics.extend(problems)
         elif entry.is_dir():
@@ -77,7 +87,7 @@ def _sorted_entries(folder: Path) -> list[os.DirEntry[str]]:
         return []
 
 
-def _load_folder(root: str, folder: Path, type_name: str, keys: set[str]
+def _load_folder(root: str, folder: Path, type_name: str, keys: set[str], parse: Parse
                  ) -> tuple[list[RawRecord], list[Diagnostic]]:
     records: list[RawRecord] = []
     diagnostics: list[Diagnostic] = []
@@ -113,7 +123,7 @@ def _load_folder(root: str, folder: Path, type_name: str, keys: set[str]
         except OSError as exc:
             diagnostics.append(Diagnostic(rel, 1, 1, f"cannot read: {exc.strerror}"))
             continue
-        doc = parse_yaml(rel, raw)
+        doc = parse(rel, raw)
         if isinstance(doc, Diagnostic):
             diagnostics.append(doc)
         else:

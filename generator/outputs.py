@@ -11,6 +11,9 @@ from generator.pages import markdown_filter, markdown_text
 from generator.plan import Page, plan_pages, sitemap_paths
 from generator.schema import SOURCE_TYPE, schema_json
 
+# A feed reader wants what is new, not the archive: the newest facts, as blogs give posts.
+FEED_ENTRIES = 100
+
 # What each kind of file depends on: "*" is every record, "<type>:*" every record of a type.
 EVERYTHING = frozenset({"*"})
 
@@ -21,7 +24,8 @@ def render_file(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
 
 
 def _record_data(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
-    return data.record_json(site, page.key, page.path)
+    content, used = data.record_json(site, page.key, page.path)
+    return content, used | {page.key}  # its own record, even where no link to it is made
 
 
 def _site_data(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
@@ -56,7 +60,7 @@ def _feed(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
     assert config.base_url
     # Newest first; facts of one date stay in page order.
     newest_first = sorted(timeline.dated_facts(site.records_in_order()), key=lambda d: d.date,
-                          reverse=True)
+                          reverse=True)[:FEED_ENTRIES]
     entry = _feed_entry_maker(site, page.path)
     entries = [entry(dated) for dated in newest_first]
     return feeds.atom_feed(config.title, config.description, config.language, config.base_url,
@@ -74,10 +78,10 @@ def _feed_entry_maker(site: Site, path: str) -> Callable[[timeline.DatedFact], f
         url = urls.absolute(base, site.page_path(record.key))
         source = site.records[f"{SOURCE_TYPE}:{fact.source}"]
         source_url = urls.absolute(base, site.page_path(source.key))
-        html = (to_html(fact.text, base)
+        html = (f"<p>{to_html(fact.text, base, True)}</p>"
                 + f"<blockquote><p>{escape(fact.quote)}</p></blockquote>"
                 + f'<p>Source: <a href="{escape(source_url)}">{escape(source.title)}</a></p>')
-        return feeds.FeedEntry(dated, feeds.feed_title(record.title, to_text(fact.text)),
+        return feeds.FeedEntry(dated, feeds.feed_title(record.title, to_text(fact.text, True)),
                                f"{url}#fact-{fact.number}", html, type_spec.label)
     return entry
 

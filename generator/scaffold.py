@@ -136,7 +136,7 @@ def init_site(target: Path) -> tuple[str, ...]:
         shutil.copytree(SKELETON_DIR, target, dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns("__pycache__"))
         (target / STATIC_DIR).mkdir(exist_ok=True)  # package data cannot hold an empty folder
-        (target / ".gitignore").write_text("output/\n", encoding="utf-8")
+        (target / ".gitignore").write_text("output/\n.cache/\n", encoding="utf-8")
     except OSError as exc:
         raise BuildFailed([Diagnostic(str(exc.filename or target), 1, 1,
                                       f"cannot write: {exc.strerror or exc}")]) from None

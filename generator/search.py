@@ -3,30 +3,45 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.errors import Diagnostic
-from generator.urls import SEARCH_BUNDLE
 
 TIMEOUT_SECONDS = 600
 
 
-def index_pages(site_root: Path) -> list[Diagnostic]:
-    """Write the Pagefind index of the HTML under `site_root` into its pagefind/ folder."""
+Started = Callable[["subprocess.Popen[str]"], None]  # told of the running indexer
+
+
+def index_pages(site_root: Path, bundle: Path, started: Started | None = None
+                ) -> list[Diagnostic]:
+    """Write the Pagefind index of the HTML under `site_root` into the folder `bundle`.
+
+    `started` is given the indexer's process, so a dev server can stop it when it is
+    no longer wanted.
+    """
     executable = _pagefind()
     if executable is None:
         return [Diagnostic("search", 1, 1, "cannot build the search index: the pagefind "
                            "binary is missing; install the 'pagefind[bin]' package")]
-    command = [str(executable), "--site", str(site_root), "--output-subdir",
-               SEARCH_BUNDLE.rstrip("/"), "--keep-index-url", "--silent"]
+    command = [str(executable), "--site", str(site_root), "--output-path",
+               str(bundle.absolute()), "--keep-index-url", "--silent"]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False,
-                              timeout=TIMEOUT_SECONDS)
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) as process:
+            if started:
+                started(process)
+            try:
+                stdout, stderr = process.communicate(timeout=TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                raise
     except (OSError, subprocess.TimeoutExpired) as exc:
         return [Diagnostic("search", 1, 1, f"cannot build the search index: {exc}")]
-    if done.returncode != 0:
-        said = (done.stderr or done.stdout).strip().splitlines()
-        reason = said[-1] if said else f"pagefind exited with code {done.returncode}"
+    if process.returncode != 0:
+        said = (stderr or stdout).strip().splitlines()
+        reason = said[-1] if said else f"pagefind exited with code {process.returncode}"
         return [Diagnostic("search", 1, 1, f"cannot build the search index: {reason}")]
     return []
 

@@ -14,7 +14,9 @@ import ipaddress
 import logging
 import os
 import signal
+import subprocess
 import sys
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -28,7 +30,8 @@ from tornado import httputil, netutil, web
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 
-from generator.build import build_site
+from generator.build import Options, build_site
+from generator.cache import BuildCache
 from generator.config import CONFIG_FILE, load_config
 from generator.errors import BuildFailed, Diagnostic, format_all
 from generator.load import CONTENT_DIR
@@ -252,13 +255,25 @@ class Rebuilder:
     site_dir: Path
     out_dir: Path
     state: BuildState = field(default_factory=BuildState)
+    # The last build's cache stays in memory, so a rebuild reads only the files that changed.
+    cache: BuildCache | None = None
+    # The search index and the cache file are brought up to date by a second build in the
+    # background after the tabs reloaded; an edit meanwhile stops it and goes first.
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    background: threading.Thread | None = None
+    indexer: subprocess.Popen[str] | None = None
+    cancelled: bool = False
 
-    def build(self) -> None:
+    def build(self, search: bool = True) -> None:
         """Build once, printing the result; a failed build keeps the old output and says why."""
+        self.stop_background()
         try:
             self.state.building = True
             try:
-                result = build_site(self.site_dir, self.out_dir)
+                with self.lock:
+                    result = build_site(self.site_dir, self.out_dir, options=Options(
+                        previous=self.cache, save=search, search=search))
+                    self.cache = result.cache
             finally:
                 self.state.building = False
         except BuildFailed as failed:
@@ -280,11 +295,41 @@ class Rebuilder:
         more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
         print(f"Changed: {shown}{more}", file=sys.stderr, flush=True)
         try:
-            self.build()
+            self.build(search=False)
         except KeyboardInterrupt:  # Ctrl-C mid-build: the staging folder is already gone
             _stop_loop(self.state)
             return
         LiveReloadHandler.reload_waiters("*")  # '*': reload whole pages, never CSS alone
+        if not self.state.errors:
+            self.cancelled = False
+            self.background = threading.Thread(target=self._finish, daemon=True)
+            self.background.start()
+
+    def _finish(self) -> None:
+        """Bring the search index and the cache file up to date (in the background)."""
+        with self.lock:
+            if self.cancelled:
+                return
+            try:
+                result = build_site(self.site_dir, self.out_dir, options=Options(
+                    previous=self.cache, search_started=self._indexing))
+            except BuildFailed:
+                return  # stopped by a newer edit, which builds again
+            self.cache = result.cache
+
+    def _indexing(self, process: subprocess.Popen[str]) -> None:
+        self.indexer = process
+        if self.cancelled:
+            process.kill()
+
+    def stop_background(self) -> None:
+        """Stop the background build, if one runs, and wait until it has let go."""
+        self.cancelled = True
+        if self.indexer is not None and self.indexer.poll() is None:
+            self.indexer.kill()
+        if self.background is not None:
+            self.background.join()
+            self.background = None
 
 
 def _stop_loop(state: BuildState) -> None:
@@ -327,6 +372,7 @@ def serve(site_dir: Path, out_dir: Path, host: str, port: int) -> None:
     try:
         server.serve(root=str(out_dir), host=host, port=port, open_url_delay=None)
     finally:
+        rebuilder.stop_background()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     print("Stopped.", file=sys.stderr)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from generator.config import SiteConfig
 from generator.errors import Diagnostic
@@ -24,6 +25,10 @@ class Fact:
     date: str | None = None
     about: tuple[str, ...] = ()
 
+    def __reduce__(self) -> tuple[type[Fact], tuple[Any, ...]]:
+        # Pickled for the build cache; the default for slotted dataclasses is far slower.
+        return Fact, (self.number, self.text, self.source, self.quote, self.date, self.about)
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Record:
@@ -36,6 +41,9 @@ class Record:
     facts: tuple[Fact, ...]
     doc: Document
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return Record, (self.type, self.slug, self.title, self.fields, self.facts, self.doc)
+
     @property
     def key(self) -> str:
         """`type:slug`, unique across the site."""
@@ -47,21 +55,40 @@ class Record:
         return self.doc.path
 
 
-def validate_records(config: SiteConfig, raw_records: list[RawRecord]
+class ValidationMemo(Protocol):
+    """Reuses the last build's validation of unchanged records (see cache.RecordMemo)."""
+
+    def validate(self, types: bytes, raw: RawRecord,
+                 run: Callable[[RawRecord], tuple[Record | None, list[Diagnostic]]]
+                 ) -> tuple[Record | None, list[Diagnostic]]: ...
+
+
+def validate_records(config: SiteConfig, raw_records: list[RawRecord],
+                     memo: ValidationMemo | None = None
                      ) -> tuple[list[Record], list[Diagnostic]]:
     """Typed records and a diagnostic for every value that does not match its type.
 
     A record with errors is still returned, holding only its valid fields and facts, so
     that linking can report the problems in the rest of it in the same run.
     """
-    validators = {t.name: make_validator(record_schema(t)) for t in config.types}
+    validators: dict[str, Any] = {}
+
+    def validate(raw: RawRecord) -> tuple[Record | None, list[Diagnostic]]:
+        if raw.type not in validators:  # made only when a record of the type needs checking
+            validators[raw.type] = make_validator(record_schema(config.type(raw.type)))
+        problems = schema_problems(raw.doc, validators[raw.type])
+        record = _typed_record(config, raw, {_faulty_part(p.keypath) for p in problems}) \
+            if isinstance(raw.doc.data, dict) else None
+        return record, [p.diagnostic for p in problems]
+
     records: list[Record] = []
     diagnostics: list[Diagnostic] = []
+    types = repr(config.types).encode()
     for raw in raw_records:
-        problems = schema_problems(raw.doc, validators[raw.type])
-        diagnostics.extend(p.diagnostic for p in problems)
-        if isinstance(raw.doc.data, dict):
-            records.append(_typed_record(config, raw, {_faulty_part(p.keypath) for p in problems}))
+        record, problems = memo.validate(types, raw, validate) if memo else validate(raw)
+        diagnostics.extend(problems)
+        if record is not None:
+            records.append(record)
     return records, diagnostics
 
 

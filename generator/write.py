@@ -12,9 +12,10 @@ import functools
 import os
 import secrets
 import shutil
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from generator.errors import BuildFailed, Diagnostic
 
@@ -53,18 +54,18 @@ def check_output_dir(out_dir: Path, site_dir: Path) -> list[Diagnostic]:
 class Staging:
     """A new output folder being filled; `commit` swaps it in, leaving it discards it."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, label: str = "new") -> None:
         # When the output folder is a symbolic link, the folder it names is replaced and
         # the link kept: swapping the link itself would leave it behind as a leftover.
         out_dir = Path(os.path.realpath(out_dir))
         self.out_dir = out_dir
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        _remove_leftovers(out_dir)
-        self.dir = out_dir.parent / f"{_prefix(out_dir)}new-{secrets.token_hex(4)}"
+        remove_leftovers(out_dir)
+        self.dir = out_dir.parent / f"{_prefix(out_dir)}{label}-{secrets.token_hex(4)}"
         self.dir.mkdir()
         self.committed = False
 
-    def __enter__(self) -> Staging:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
@@ -95,8 +96,14 @@ class Staging:
                                           "was removed during the build")]) from None
 
     def commit(self) -> None:
-        """Mark the new output as ours and swap it in place of the old one."""
+        """Mark the new output as ours and swap it in place of the old one.
+
+        A file whose bytes are those of the old output's file at the same path is the old
+        file itself (a hard link), so its time stamp stays and rsync-style uploads skip it.
+        """
         (self.dir / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        if self.out_dir.is_dir():
+            _keep_unchanged(self.dir, self.out_dir)
         _swap_in(self.dir, self.out_dir)
         self.committed = True
 
@@ -108,11 +115,77 @@ class Staging:
         return self.dir.joinpath(*parts)
 
 
+class Patch(Staging):
+    """Changed files for an output folder, gathered beside it, then moved in one by one."""
+
+    def __init__(self, out_dir: Path) -> None:
+        super().__init__(out_dir, "patch")
+        self.staged: list[str] = []
+
+    def write(self, rel_path: str, content: bytes) -> None:
+        super().write(rel_path, content)
+        self.staged.append(rel_path)
+
+    def copy(self, rel_path: str, source: Path) -> None:
+        super().copy(rel_path, source)
+        self.staged.append(rel_path)
+
+    def apply(self, removed: Iterable[str]) -> None:
+        """Move every staged file into the output, then delete the `removed` ones."""
+        for rel_path in self.staged:
+            target = self.out_dir / rel_path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.dir / rel_path, target)
+        for rel_path in removed:
+            target = self.out_dir / rel_path
+            target.unlink(missing_ok=True)
+            _prune_empty(target.parent, self.out_dir)
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.committed = True
+
+
+def output_files(out_dir: Path) -> Iterator[tuple[str, os.stat_result]]:
+    """Every file in the output folder (but the marker), with its status."""
+    stack = [out_dir]
+    while stack:
+        folder = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(Path(entry.path))
+                elif entry.name != MARKER or folder != out_dir:
+                    rel = Path(entry.path).relative_to(out_dir).as_posix()
+                    yield rel, entry.stat(follow_symlinks=False)
+
+
+def _keep_unchanged(new: Path, old: Path) -> None:
+    for rel, status in list(output_files(new)):
+        try:
+            if os.stat(old / rel).st_size != status.st_size:
+                continue
+            if (old / rel).read_bytes() != (new / rel).read_bytes():
+                continue
+            temporary = new / f"{rel}.factsheet-link"
+            os.link(old / rel, temporary)
+            os.replace(temporary, new / rel)
+        except OSError:
+            continue  # not there, or no hard links here: the new copy stands
+
+
+def _prune_empty(folder: Path, root: Path) -> None:
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
 def _prefix(out_dir: Path) -> str:
     return f".{out_dir.name}.factsheet-"
 
 
-def _remove_leftovers(out_dir: Path) -> None:
+def remove_leftovers(out_dir: Path) -> None:
     """Delete folders that an interrupted build left beside the output."""
     for path in out_dir.parent.glob(_prefix(out_dir) + "*"):
         if path.is_symlink():

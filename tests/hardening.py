@@ -51,11 +51,11 @@ class BuiltSite:
         """Build the site into its output folder."""
         return run_cli("build", "--site", self.site, "--out", self.out, *extra)
 
-    def refused(self, files: dict[str, str | bytes] | None = None) -> str:
+    def refused(self, files: dict[str, str | bytes] | None = None, *extra: str) -> str:
         """Write `files`, build, and assert the build failed cleanly; return stderr."""
         if files:
             self.write(files)
-        outcome = self.build()
+        outcome = self.build(*extra)
         assert outcome.code == 1, outcome.err
         assert "Traceback" not in outcome.err
         assert ": error: " in outcome.err

@@ -210,7 +210,7 @@ def test_every_record_page_has_json_ld_of_its_type(tmp_path: Path) -> None:
 def test_a_missing_pagefind_binary_is_a_clear_error(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "_pagefind", lambda: None)
-    problems = search.index_pages(tmp_path)
+    problems = search.index_pages(tmp_path, tmp_path / "pagefind")
     assert [p.format() for p in problems] == [
         "search:1:1: error: cannot build the search index: the pagefind binary is missing; "
         "install the 'pagefind[bin]' package"]
@@ -223,9 +223,10 @@ def test_a_failing_pagefind_run_fails_the_build_and_keeps_the_old_output(
     build_site(site, out)
     before = sorted(p.relative_to(out) for p in out.rglob("*"))
     monkeypatch.setattr(search, "_pagefind", lambda: Path("/bin/false"))
+    from generator.build import Options
     from generator.errors import BuildFailed
     with pytest.raises(BuildFailed) as failed:
-        build_site(site, out)
+        build_site(site, out, options=Options(load=False))
     assert "cannot build the search index" in failed.value.diagnostics[0].message
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
 

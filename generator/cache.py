@@ -1,0 +1,302 @@
+"""The build cache: what the last build read and wrote, so the next one redoes only what changed.
+
+It lives in `.cache/factsheet/` under the site. Everything in it is keyed by content hashes
+(of record files, templates, static files and settings) and by a hash of the generator's own
+files, so a new version or a local edit of factsheet starts afresh. The cache is a pickle,
+signed with a key kept in the user's own cache folder: a cache made elsewhere, damaged or
+written by another version is ignored with a note, never loaded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import os
+import pickle
+import secrets
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple
+
+from generator import __version__
+from generator.errors import Diagnostic
+from generator.load import RawRecord
+from generator.validate import Record
+from generator.yamlsrc import Document, parse_yaml
+
+CACHE_DIR = ".cache/factsheet"
+CACHE_FILE = f"{CACHE_DIR}/build.pickle"  # what the last build wrote, and from what
+RECORDS_FILE = f"{CACHE_DIR}/records.pickle"  # the records it parsed, checked and linked
+_FORMAT = 1
+_KEY_FILE = "factsheet/cache-key"
+_DIGEST_SIZE = 32
+
+
+def digest(data: bytes) -> bytes:
+    """The content hash used throughout the cache."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+class OutputFile(NamedTuple):
+    """A file the last build left in the output folder, as it was left."""
+
+    digest: bytes
+    size: int
+    mtime_ns: int
+
+
+class PageEntry(NamedTuple):
+    """How one output file was made: the records and templates it read."""
+
+    deps: frozenset[str]  # record keys, "*" (every record) and "<type>:*"
+    templates: frozenset[str]
+
+
+class Stamp(NamedTuple):
+    """An input file as last seen: its size and time stamps."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int  # changes with permissions and owner too, which can make a file unreadable
+
+
+@dataclass
+class BuildCache:
+    """Everything one build hands to the next."""
+
+    generator: bytes = b""  # hash of the generator's own files
+    settings: bytes = b""  # hash of site.yaml, the base URL and the output folder
+    inputs: dict[str, Stamp] = field(default_factory=dict)  # every file the build read
+    inputs_key: bytes = b""  # hash of all of them, with the options of the build
+    page_count: int = 0
+    warnings: tuple[Diagnostic, ...] = ()  # said again when nothing changed
+    links: dict[tuple[str, bool], tuple[str, ...]] = field(default_factory=dict)
+    quotes: dict[tuple[bytes, str], tuple[int, int] | str] = field(default_factory=dict)
+    types: bytes = b""  # hash of the record types: what validation depends on
+    parsed: dict[str, tuple[bytes, Document | Diagnostic]] = field(default_factory=dict)
+    validated: dict[str, tuple[Document, Record | None, tuple[Diagnostic, ...]]] = field(
+        default_factory=dict)
+    records: dict[str, bytes] = field(default_factory=dict)  # key -> hash of the linked record
+    templates: dict[str, bytes] = field(default_factory=dict)  # name -> hash of its source
+    pages: dict[str, PageEntry] = field(default_factory=dict)  # output path -> how it was made
+    outputs: dict[str, OutputFile] = field(default_factory=dict)  # every file in the output
+    search: bytes = b""  # hash of the record pages the search index was made from
+    search_stale: bool = False  # the pages changed since (a dev server indexes them later)
+    complete: bool = False  # False until a build has written the output this cache describes
+
+
+Validate = Callable[[RawRecord], tuple[Record | None, list[Diagnostic]]]
+
+
+class RecordMemo:
+    """Parsing and validation that reuses the last build's results for unchanged files."""
+
+    def __init__(self, previous: BuildCache | None, fresh: BuildCache) -> None:
+        self.previous = previous
+        self.fresh = fresh
+
+    def parse(self, path: str, raw: bytes) -> Document | Diagnostic:
+        """`parse_yaml`, or the last result for these very bytes."""
+        key = digest(raw)
+        old = self.previous.parsed.get(path) if self.previous else None
+        doc = old[1] if old is not None and old[0] == key else parse_yaml(path, raw)
+        self.fresh.parsed[path] = (key, doc)
+        return doc
+
+    def validate(self, types: bytes, raw: RawRecord, run: Validate
+                 ) -> tuple[Record | None, list[Diagnostic]]:
+        """`run(raw)`, or the last result when the document and the types are the same."""
+        self.fresh.types = types
+        old = self.previous.validated.get(raw.doc.path) if self.previous else None
+        if old is not None and old[0] is raw.doc and self.previous is not None \
+                and self.previous.types == types:
+            record, problems = old[1], list(old[2])
+        else:
+            record, problems = run(raw)
+        self.fresh.validated[raw.doc.path] = (raw.doc, record, tuple(problems))
+        return record, problems
+
+
+    def links(self, text: str, inline: bool, find: Callable[[str, bool], list[str]]
+              ) -> tuple[str, ...]:
+        """`find(text, inline)`: the link targets in a Markdown text, found once per text."""
+        old = self.previous.links.get((text, inline)) if self.previous else None
+        found = old if old is not None else tuple(find(text, inline))
+        self.fresh.links[(text, inline)] = found
+        return found
+
+    def quote(self, source_hash: bytes, quote: str,
+              find: Callable[[], tuple[int, int] | str]) -> tuple[int, int] | str:
+        """`find()`: where a quote is in a source's text (by its hash), looked for once."""
+        old = self.previous.quotes.get((source_hash, quote)) if self.previous else None
+        found = old if old is not None else find()
+        self.fresh.quotes[(source_hash, quote)] = found
+        return found
+
+
+def scan_inputs(site_dir: Path) -> dict[str, Stamp]:
+    """Every file a build reads from the site, with its size and time stamps.
+
+    Only a build that finds all of them as the last one left them skips its work; any other
+    reads the files, and what their bytes hash to decides what is made again.
+    """
+    stamps: dict[str, Stamp] = {}
+    visited: set[str] = set()
+    for top in ("site.yaml", "content", "templates", "static"):
+        root = site_dir / top
+        if root.is_file():
+            stamps[top] = _stamp(root)
+        for folder, folders, files in os.walk(root, followlinks=True):
+            real = os.path.realpath(folder)
+            if real in visited:  # a linked folder seen already: links may loop
+                folders.clear()
+                continue
+            visited.add(real)
+            # Where each folder really is: a folder swapped for a link elsewhere is a change.
+            stamps[f"{Path(folder).relative_to(site_dir).as_posix()}/"] = _folder_stamp(real)
+            folders.sort()
+            for name in sorted(files):
+                path = Path(folder, name)
+                stamps[path.relative_to(site_dir).as_posix()] = _stamp(path)
+    return stamps
+
+
+def _folder_stamp(real: str) -> Stamp:
+    return Stamp(-2, zlib.crc32(real.encode()), len(real))
+
+
+def _stamp(path: Path) -> Stamp:
+    try:
+        status = path.stat()
+    except OSError:
+        return Stamp(-1, -1, -1)  # the build proper says what is wrong with it
+    return Stamp(status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+
+
+def generator_hash() -> bytes:
+    """A hash of factsheet's own code, theme and version (cached for the process)."""
+    return _generator_hash()
+
+
+@cache
+def _generator_hash() -> bytes:
+    package = Path(__file__).parent
+    h = hashlib.blake2b(f"{__version__}/{_FORMAT}".encode(), digest_size=16)
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(path.relative_to(package).as_posix().encode() + b"\0")
+            h.update(path.read_bytes())
+    return h.digest()
+
+
+def load_cache(site_dir: Path) -> tuple[BuildCache | None, list[Diagnostic]]:
+    """The last build's cache, without its records (see `load_records`), or None and a note
+    saying why it is not used."""
+    loaded, notes = _load(site_dir / CACHE_FILE)
+    if loaded is None:
+        return None, notes
+    if not isinstance(loaded, BuildCache) or loaded.generator != generator_hash():
+        return None, [_note("the build cache is from another version of factsheet; "
+                            "building everything")]
+    return loaded, []
+
+
+def load_cached_records(site_dir: Path, build_cache: BuildCache) -> list[Diagnostic]:
+    """Fill in the parsed and checked records of `build_cache` from the cache folder."""
+    loaded, notes = _load(site_dir / RECORDS_FILE)
+    if isinstance(loaded, tuple) and len(loaded) == 5 and loaded[0] == build_cache.inputs_key:
+        _, build_cache.parsed, build_cache.validated, build_cache.links, build_cache.quotes = \
+            loaded
+    return notes
+
+
+def save_cache(site_dir: Path, build_cache: BuildCache) -> None:
+    """Write the cache for the next build; a cache that cannot be written is skipped."""
+    state = dataclasses.replace(build_cache, parsed={}, validated={}, links={}, quotes={})
+    records = (build_cache.inputs_key, build_cache.parsed, build_cache.validated,
+               build_cache.links, build_cache.quotes)
+    _save(site_dir / RECORDS_FILE, records)
+    _save(site_dir / CACHE_FILE, state)
+
+
+def _load(path: Path) -> tuple[object, list[Diagnostic]]:
+    try:
+        blob = path.read_bytes()
+    except FileNotFoundError:
+        return None, []
+    except OSError as exc:
+        return None, [_note(f"cannot read the build cache ({exc.strerror}); building everything")]
+    key = _key()
+    signature, body = blob[:_DIGEST_SIZE], blob[_DIGEST_SIZE:]
+    if key is None or not hmac.compare_digest(signature, _sign(key, body)):
+        return None, [_note("the build cache was not written by this user's factsheet, or is "
+                            "damaged; ignoring it and building everything")]
+    try:
+        return pickle.loads(body), []
+    except Exception:  # signed but unreadable: written by another Python or factsheet
+        return None, [_note("the build cache is from another version of factsheet; "
+                            "building everything")]
+
+
+def _save(path: Path, value: object) -> None:
+    key = _key(make=True)
+    if key is None:
+        return
+    body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(_sign(key, body) + body)
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+
+
+def forget_cache(site_dir: Path) -> None:
+    """Remove the cache, as before the output is changed in place: a build cut off
+    half-way must not leave a cache that describes an output it did not finish."""
+    (site_dir / CACHE_FILE).unlink(missing_ok=True)
+
+
+def _sign(key: bytes, body: bytes) -> bytes:
+    return hmac.new(key, body, hashlib.sha256).digest()
+
+
+def _key_path() -> Path:
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(home) / _KEY_FILE
+
+
+def _key(make: bool = False) -> bytes | None:
+    """This user's secret for signing caches (made on first save); None if there is none."""
+    path = _key_path()
+    key = _read_key(path)
+    if key is not None or not make:
+        return key
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another build made it first
+        return _read_key(path)
+    except OSError:
+        return None
+    key = secrets.token_bytes(_DIGEST_SIZE)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(key)
+    return key
+
+
+def _read_key(path: Path) -> bytes | None:
+    try:
+        key = path.read_bytes()
+    except OSError:
+        return None
+    return key if len(key) == _DIGEST_SIZE else None
+
+
+def _note(message: str) -> Diagnostic:
+    return Diagnostic(CACHE_FILE, 1, 1, message, "note")

@@ -1,0 +1,263 @@
+"""Incremental builds: the cache in .cache/, pages made again only when what they show
+changed, files written only when their bytes did, and always the output of a clean build."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.build import BuildResult, Options, build_site
+from generator.cache import CACHE_FILE, RECORDS_FILE
+from generator.errors import BuildFailed
+from tests.conftest import copy_case, tree_bytes, write_files
+
+ACME = "content/companies/acme.yaml"
+ACME_PAGE = "companies/acme/index.html"
+GLOBEX_PAGE = "companies/globex/index.html"
+SPRINGFIELD_PAGE = "cities/springfield/index.html"
+SHELBYVILLE_PAGE = "cities/shelbyville/index.html"
+
+
+@pytest.fixture(autouse=True)
+def own_cache_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test signs its caches with a key of its own, in its own folder."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+
+
+def build(site: Path, out: Path, **options: bool) -> BuildResult:
+    return build_site(site, out, options=Options(**options))
+
+
+def stamps(out: Path) -> dict[str, tuple[int, int]]:
+    """Each output file's inode and time stamp: unchanged when the file was not rewritten."""
+    return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in out.rglob("*") if p.is_file()}
+
+
+def rewritten(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> set[str]:
+    return {path for path in after if before.get(path) != after[path]}
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return copy_case("basic", tmp_path)
+
+
+def test_a_second_build_with_nothing_changed_writes_nothing(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build(site, out)
+    assert first.rendered == first.pages
+    assert (site / CACHE_FILE).is_file() and (site / RECORDS_FILE).is_file()
+    before = stamps(out)
+    second = build(site, out)
+    assert (second.rendered, second.written) == (0, 0)
+    assert stamps(out) == before
+
+
+def test_one_changed_record_remakes_only_the_pages_that_show_it(site: Path,
+                                                                tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site, out)
+    before = stamps(out)
+    text = (site / ACME).read_text().replace("Makes everything.", "Makes almost everything.")
+    (site / ACME).write_text(text)
+    result = build(site, out)
+    changed = rewritten(before, stamps(out))
+    assert ACME_PAGE in changed and "companies/acme/index.json" in changed
+    assert "data/site.json" in changed
+    # Globex's page links to Acme by its name only, which did not change.
+    assert GLOBEX_PAGE not in changed and SHELBYVILLE_PAGE not in changed
+    assert result.rendered < result.pages
+    assert "Makes almost everything." in (out / ACME_PAGE).read_text()
+
+
+def test_a_new_backlink_remakes_its_target(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site, out)
+    assert "Initech" not in (out / SHELBYVILLE_PAGE).read_text()
+    write_files(site, {"content/companies/initech.yaml": "name: Initech\n"
+                                                           "headquarters: shelbyville\n"})
+    build(site, out)
+    assert "Initech" in (out / SHELBYVILLE_PAGE).read_text()
+    assert (out / "companies/initech/index.html").is_file()
+
+
+def test_a_removed_record_removes_its_page_and_folder(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_files(site, {"content/companies/initech.yaml": "name: Initech\n"})
+    build(site, out)
+    assert (out / "companies/initech/index.html").is_file()
+    (site / "content/companies/initech.yaml").unlink()
+    build(site, out)
+    assert not (out / "companies/initech").exists()
+    assert "Initech" not in (out / "companies/index.html").read_text()
+
+
+def test_a_template_edit_remakes_the_pages_that_use_it(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site, out)
+    before = stamps(out)
+    write_files(site, {"templates/city.html": '{% extends "record.html" %}\n'
+                                              '{% block title %}City: {{ super() }}'
+                                              '{% endblock %}\n'})
+    build(site, out)
+    changed = rewritten(before, stamps(out))
+    assert {SPRINGFIELD_PAGE, SHELBYVILLE_PAGE} <= changed
+    assert ACME_PAGE not in changed and "companies/index.html" not in changed
+
+
+def test_a_file_changed_by_hand_in_the_output_is_made_again(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site, out)
+    clean = tree_bytes(out)
+    (out / ACME_PAGE).write_text("edited by hand")
+    (out / "stray.html").write_text("not ours")
+    (out / "companies/globex/index.json").unlink()
+    build(site, out)
+    assert tree_bytes(out) == clean
+
+
+def test_a_full_build_keeps_files_whose_bytes_are_unchanged(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site, out)
+    before = stamps(out)
+    text = (site / ACME).read_text().replace("Makes everything.", "Makes more.")
+    (site / ACME).write_text(text)
+    build(site, out, load=False)  # a build from scratch, as after deleting .cache/
+    changed = rewritten(before, stamps(out))
+    assert ACME_PAGE in changed
+    assert GLOBEX_PAGE not in changed and "assets/factsheet.css" not in changed
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign key", "other version"])
+def test_a_damaged_or_foreign_cache_is_ignored_with_a_note(site: Path, tmp_path: Path,
+                                                           damage: str,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    out = tmp_path / "out"
+    build(site, out)
+    clean = tree_bytes(out)
+    cache = site / CACHE_FILE
+    if damage == "garbage":
+        cache.write_bytes(b"not a cache at all")
+    elif damage == "truncated":
+        cache.write_bytes(cache.read_bytes()[:100])
+    elif damage == "foreign key":  # a cache made by someone else, e.g. committed to a repo
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "someone-else"))
+    else:
+        import generator.cache as cache_module
+        monkeypatch.setattr(cache_module, "_generator_hash", lambda: b"another version")
+    (out / ACME_PAGE).write_text("stale")
+    (out / ACME_PAGE).touch()
+    result = build(site, out)
+    notes = [d.format() for d in result.warnings if d.severity == "note"]
+    assert len(notes) == 1 and notes[0].startswith(f"{CACHE_FILE}:1:1: note: ")
+    assert result.rendered == result.pages
+    assert tree_bytes(out) == clean
+
+
+def test_a_pickle_that_is_not_signed_is_never_loaded(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site, out)
+
+    class Boom:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, ("touch " + str(tmp_path / "pwned"),))
+
+    (site / CACHE_FILE).write_bytes(b"\0" * 32 + pickle.dumps(Boom()))
+    build(site, out)
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_a_failed_incremental_build_keeps_output_and_cache(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site, out)
+    clean = tree_bytes(out)
+    (site / ACME).write_text("name: Acme\nheadquarters: nowhere\n")
+    with pytest.raises(BuildFailed):
+        build(site, out)
+    assert tree_bytes(out) == clean
+    assert (site / CACHE_FILE).is_file()
+
+
+def test_a_dev_server_build_without_search_leaves_the_index_for_later(site: Path,
+                                                                      tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build(site, out)
+    (site / ACME).write_text((site / ACME).read_text().replace("Acme Corporation", "Acme Inc"))
+    quick = build_site(site, out, options=Options(previous=first.cache, search=False))
+    assert quick.cache is not None and quick.cache.search_stale
+    later = build_site(site, out, options=Options(previous=quick.cache))
+    assert later.cache is not None and not later.cache.search_stale
+    clean = tmp_path / "clean"
+    build(site, clean, load=False, save=False)
+    assert tree_bytes(out) == tree_bytes(clean)
+
+
+# --- incremental output equals a clean build, over random edit sequences --------------------
+
+EDITS = {
+    "rename acme": (ACME, lambda t: t.replace("Acme Corporation", "Acme Holdings")),
+    "move acme": (ACME, lambda t: t.replace("headquarters: springfield",
+                                            "headquarters: shelbyville")),
+    "acme without summary": (ACME, lambda t: t.replace("summary: ", "# summary: ")),
+    "acme quote breaks": (ACME, lambda t: t.replace("Acme opened a new", "Acme opened no")),
+    "globex about springfield": ("content/companies/globex.yaml",
+                                 lambda t: t.replace("about: [acme]", "about: [springfield]")),
+    "add initech": ("content/companies/initech.yaml",
+                    lambda t: "name: Initech\nheadquarters: springfield\nsummary: Like "
+                              "[Acme](company:acme).\n"),
+    "remove initech": ("content/companies/initech.yaml", None),
+    "twin nothing": ("content/cities/springfield.yaml",
+                     lambda t: t.replace("twinned_with: [shelbyville]", "")),
+    "retitle site": ("site.yaml", lambda t: t.replace("Basic test site", "Basic site")),
+    "city template": ("templates/city.html",
+                      lambda t: '{% extends "record.html" %}\n{% block title %}City '
+                                "{{ super() }}{% endblock %}\n"),
+    "no city template": ("templates/city.html", None),
+    "extra css": ("static/assets/extra.css", lambda t: t + "p { color: teal; }\n"),
+    "gazette grows": ("content/sources/gazette.yaml",
+                      lambda t: t.replace("said nothing.", "said nothing at all.")),
+}
+
+
+def apply_edit(site: Path, name: str) -> None:
+    rel, change = EDITS[name]
+    path = site / rel
+    if change is None:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(change(path.read_text() if path.exists() else ""))
+
+
+def outcome(site: Path, out: Path, **options: bool) -> str:
+    try:
+        build(site, out, **options)
+    except BuildFailed as failed:
+        return "failed: " + "; ".join(d.message for d in failed.diagnostics)
+    return "built"
+
+
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=5))
+def test_incremental_builds_equal_clean_builds(tmp_path: Path, edits: list[str]) -> None:
+    root = tmp_path / f"run-{os.urandom(4).hex()}"
+    site = copy_case("basic", root)
+    out, clean = root / "out", root / "clean"
+    assert outcome(site, out) == "built"
+    for name in edits:
+        apply_edit(site, name)
+        incremental = outcome(site, out)
+        from_scratch = outcome(site, clean, load=False, save=False)
+        assert incremental == from_scratch, name
+        if incremental == "built":
+            assert tree_bytes(out) == tree_bytes(clean), name
+    shutil.rmtree(root)
