@@ -170,6 +170,7 @@ class Options:
     save: bool = True  # write this build's cache to .cache/
     search: bool = True  # bring the search index up to date (else a later build will)
     search_started: Started | None = None  # told of the running search indexer
+    later: frozenset[str] = frozenset()  # kinds of page to leave stale for a later build
 
 
 def build_site(site_dir: Path, out_dir: Path, base_url: str | None = None, jobs: int = 1,
@@ -235,7 +236,7 @@ def build_site(site_dir: Path, out_dir: Path, base_url: str | None = None, jobs:
 
 def _unchanged(previous: BuildCache, fresh: BuildCache, out_dir: Path) -> bool:
     """True when no input changed and the output is as the last build left it."""
-    if not (previous.complete and not previous.search_stale
+    if not (previous.complete and not previous.search_stale and not previous.pending
             and previous.inputs_key == fresh.inputs_key
             and previous.generator == fresh.generator and (out_dir / MARKER).is_file()):
         return False
@@ -304,6 +305,9 @@ def _patch_output(checked: CheckedSite, site_dir: Path, out_dir: Path, previous:
     stale = stale_pages(checked.pages, previous, fresh)
     stale_paths = {page.path for page in stale}
     redo = [*stale, *(p for p in checked.pages if p.path in tampered - stale_paths)]
+    # A dev server shows the pages first and leaves data files and the like for later.
+    fresh.pending = frozenset(p.path for p in redo if p.kind in options.later)
+    redo = [p for p in redo if p.path not in fresh.pending]
     planned = {page.path for page in checked.pages} | {s.dest for s in checked.static}
     fresh.pages = {path: entry for path, entry in previous.pages.items() if path in planned}
     digests = {rel: kept.digest for rel, kept in previous.outputs.items() if rel in planned}

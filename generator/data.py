@@ -20,7 +20,7 @@ FORMAT_VERSION = 1
 def record_json(site: Site, key: str, path: str) -> tuple[bytes, frozenset[str]]:
     """A record's index.json, and the records it depends on."""
     builder = PageBuilder(site, path)
-    return _dump(record_data(builder, site.records[key])), frozenset(builder.used)
+    return _dump(record_data(builder, site.records[key])), builder.depends_on()
 
 
 def site_json(site: Site, path: str) -> bytes:

@@ -64,7 +64,7 @@ def _feed(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
     entry = _feed_entry_maker(site, page.path)
     entries = [entry(dated) for dated in newest_first]
     return feeds.atom_feed(config.title, config.description, config.language, config.base_url,
-                           entries), EVERYTHING
+                           entries), frozenset({"~*"})  # titles and facts only
 
 
 def _feed_entry_maker(site: Site, path: str) -> Callable[[timeline.DatedFact], feeds.FeedEntry]:

@@ -101,10 +101,11 @@ def page_context(site: Site, page: Page) -> tuple[dict[str, Any], frozenset[str]
         "root": builder.root,
         **extra,
     }
-    # Lists, the home page and the timeline also change when a record is added or removed.
-    membership = {"list": {f"{page.key}:*"}, "home": {"*"}, "timeline": {"*"}}.get(page.kind,
-                                                                                     set())
-    return context, frozenset(builder.used | membership)
+    # Lists show every record of their type in full; the home page and the timeline show
+    # every record's dated facts ("~*": a change to any record's title or facts).
+    membership = {"list": {f"{page.key}:*"}, "home": {"~*"}, "timeline": {"~*"}}.get(
+        page.kind, set())
+    return context, builder.depends_on() | membership
 
 
 _Context = tuple[str, str, dict[str, Any]]  # title, description, template variables

@@ -19,6 +19,8 @@ class Page:
 
 
 HTML_KINDS = ("home", "list", "record", "not-found", "timeline", "search")
+PAGE_KINDS = (*HTML_KINDS, "site-data", "graph", "type-csv", "type-schema", "record-data",
+              "feed", "robots", "sitemap")
 CONFIG = "site.yaml"
 
 

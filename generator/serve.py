@@ -35,6 +35,7 @@ from generator.cache import BuildCache
 from generator.config import CONFIG_FILE, load_config
 from generator.errors import BuildFailed, Diagnostic, format_all
 from generator.load import CONTENT_DIR
+from generator.plan import HTML_KINDS, PAGE_KINDS
 from generator.render import STATIC_DIR, TEMPLATES_DIR
 from generator.watch import SiteWatcher
 
@@ -243,6 +244,10 @@ class DevServer(Server):  # type: ignore[misc]  # livereload has no type hints
         HTTPServer(app).add_sockets(self.sockets)
 
 
+# What a rebuild after an edit leaves to the background build: files no open tab shows.
+LATER = frozenset(kind for kind in PAGE_KINDS if kind not in HTML_KINDS)
+
+
 @dataclass
 class Rebuilder:
     """Rebuilds the site into the output folder and reloads the open tabs.
@@ -272,7 +277,8 @@ class Rebuilder:
             try:
                 with self.lock:
                     result = build_site(self.site_dir, self.out_dir, options=Options(
-                        previous=self.cache, save=search, search=search))
+                        previous=self.cache, save=search, search=search,
+                        later=frozenset() if search else LATER))
                     self.cache = result.cache
             finally:
                 self.state.building = False

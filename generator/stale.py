@@ -17,16 +17,18 @@ import jinja2
 from generator.cache import BuildCache, digest
 from generator.link import Site
 from generator.plan import Page
+from generator.views import SUMMARY
 
 
-def record_hashes(site: Site) -> dict[str, bytes]:
-    """A hash of everything a page can show of each record."""
+def record_hashes(site: Site) -> dict[str, tuple[bytes, bytes]]:
+    """Two hashes of each record: of everything a page can show of it, and of what a page
+    that only links to it or lists its facts shows (its title and facts)."""
     hashes = {}
     for key, record in site.records.items():
         anchors = tuple(site.fact_anchors.get((key, f.number)) for f in record.facts)
-        shown = (record.title, record.fields, record.facts, site.backlinks.get(key),
-                 site.quote_marks.get(key), anchors)
-        hashes[key] = digest(repr(shown).encode())
+        summary = repr((record.title, record.facts, anchors))
+        full = repr((summary, record.fields, site.backlinks.get(key), site.quote_marks.get(key)))
+        hashes[key] = (digest(full.encode()), digest(summary.encode()))
     return hashes
 
 
@@ -41,23 +43,25 @@ def stale_pages(pages: Iterable[Page], previous: BuildCache, fresh: BuildCache
                 ) -> list[Page]:
     """The pages that must be made again, in plan order."""
     changed = _changed(previous.records, fresh.records)
-    changed_types = {key.split(":", 1)[0] for key in changed}
+    # Keys, and keys marked "~" whose title or facts changed; each "*" when any did.
+    touched = changed | {SUMMARY + key for key in changed
+                         if _summary(previous, key) != _summary(fresh, key)}
+    touched |= {f"{key.split(':', 1)[0]}:*" for key in changed}
+    touched |= {"*"} if changed else set()
+    touched |= {SUMMARY + "*"} if any(k.startswith(SUMMARY) for k in touched) else set()
     changed_templates = _changed(previous.templates, fresh.templates)
 
     def is_stale(page: Page) -> bool:
         entry = previous.pages.get(page.path)
         if entry is None or entry.templates & changed_templates:
             return True
-        return any(_touches(dep, changed, changed_types) for dep in entry.deps)
-    return [page for page in pages if is_stale(page)]
+        return not entry.deps.isdisjoint(touched)
+    return [page for page in pages if is_stale(page) or page.path in previous.pending]
 
 
-def _touches(dep: str, changed: set[str], changed_types: set[str]) -> bool:
-    if dep == "*":
-        return bool(changed)
-    if dep.endswith(":*"):
-        return dep[:-2] in changed_types
-    return dep in changed
+def _summary(cache: BuildCache, key: str) -> bytes | None:
+    hashes = cache.records.get(key)
+    return hashes[1] if hashes else None
 
 
 def _changed(old: dict[str, Any], new: dict[str, Any]) -> set[str]:

@@ -115,13 +115,21 @@ class RecordView:
     data_url: str
 
 
+SUMMARY = "~"  # marks a dependency on a record's title and facts, not all of it
+
+
 @dataclass
 class PageBuilder:
     """Builds the views of one page: relative URLs from `path`, and the records it uses."""
 
     site: Site
     path: str
-    used: set[str] = field(default_factory=set)
+    used: set[str] = field(default_factory=set)  # records shown in full
+    linked: set[str] = field(default_factory=set)  # records shown by title and facts only
+
+    def depends_on(self) -> frozenset[str]:
+        """The records this page shows: "key" in full, "~key" by its title and facts."""
+        return frozenset(self.used | {SUMMARY + key for key in self.linked - self.used})
 
     @property
     def root(self) -> str:
@@ -132,7 +140,7 @@ class PageBuilder:
         return urls.relative(self.path, target)
 
     def record_url(self, key: str, anchor: str = "") -> str:
-        self.used.add(key)
+        self.linked.add(key)
         return self.url(self.site.page_path(key)) + (f"#{anchor}" if anchor else "")
 
     def link(self, key: str, fact: int = 0) -> LinkView:

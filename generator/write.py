@@ -146,16 +146,18 @@ class Patch(Staging):
 
 def output_files(out_dir: Path) -> Iterator[tuple[str, os.stat_result]]:
     """Every file in the output folder (but the marker), with its status."""
-    stack = [out_dir]
+    # Plain strings, not Path objects: a big site's output holds hundreds of thousands.
+    root = os.fspath(out_dir)
+    skip = len(root) + 1
+    stack = [root]
     while stack:
         folder = stack.pop()
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
-                    stack.append(Path(entry.path))
-                elif entry.name != MARKER or folder != out_dir:
-                    rel = Path(entry.path).relative_to(out_dir).as_posix()
-                    yield rel, entry.stat(follow_symlinks=False)
+                    stack.append(entry.path)
+                elif entry.name != MARKER or folder != root:
+                    yield entry.path[skip:].replace(os.sep, "/"), entry.stat(follow_symlinks=False)
 
 
 def _keep_unchanged(new: Path, old: Path) -> None:

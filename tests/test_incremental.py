@@ -261,3 +261,39 @@ def test_incremental_builds_equal_clean_builds(tmp_path: Path, edits: list[str])
         if incremental == "built":
             assert tree_bytes(out) == tree_bytes(clean), name
     shutil.rmtree(root)
+
+
+def test_a_change_to_a_field_alone_leaves_the_timeline_and_home_page(site: Path,
+                                                                     tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site, out, )
+    before = stamps(out)
+    (site / ACME).write_text((site / ACME).read_text().replace("founded: 1947", "founded: 1948"))
+    build(site, out)
+    changed = rewritten(before, stamps(out))
+    assert ACME_PAGE in changed
+    assert not {"timeline/index.html", "index.html", GLOBEX_PAGE} & changed
+
+
+def test_pages_left_for_later_are_made_by_the_next_build(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build(site, out)
+    (site / ACME).write_text((site / ACME).read_text().replace("founded: 1947", "founded: 1948"))
+    later = frozenset({"record-data", "site-data", "type-csv"})
+    quick = build_site(site, out, options=Options(previous=first.cache, later=later))
+    assert quick.cache is not None
+    assert {"companies/acme/index.json", "data/site.json", "data/company.csv"} <= \
+        quick.cache.pending
+    assert b"1948" not in (out / "companies/acme/index.json").read_bytes()
+    assert "1948" in (out / ACME_PAGE).read_text()
+    done = build_site(site, out, options=Options(previous=quick.cache))
+    assert done.cache is not None and not done.cache.pending
+    clean = tmp_path / "clean"
+    build(site, clean, load=False, save=False)
+    assert tree_bytes(out) == tree_bytes(clean)
+
+
+def test_every_kind_of_page_is_named_in_page_kinds() -> None:
+    from generator import outputs
+    from generator.plan import HTML_KINDS, PAGE_KINDS
+    assert set(PAGE_KINDS) == set(HTML_KINDS) | set(outputs._MAKERS)
