@@ -80,7 +80,7 @@ class Site:
 def run_build(factsheet: str, site: Site, jobs: int) -> Sample:
     """One `factsheet build` of the site, timed, with its peak RSS."""
     command = [factsheet, "build", "--site", str(site.dir)]
-    if jobs > 1:
+    if jobs > 0:  # else factsheet's own default: every core
         command += ["--jobs", str(jobs)]
     site.log.write(f"\n$ {' '.join(command)}\n")
     site.log.flush()

@@ -128,7 +128,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="the factsheet command (default: the repo's .venv)")
     parser.add_argument("--measures", default=",".join(MEASURES),
                         help=f"comma-separated subset of {','.join(MEASURES)}")
-    parser.add_argument("--jobs", type=int, default=1, help="factsheet build --jobs (1)")
+    parser.add_argument("--jobs", type=int, default=0,
+                        help="factsheet build --jobs (default: factsheet's own, every core)")
     parser.add_argument("--timeout", type=float, default=900.0,
                         help="seconds to wait for the dev server, per step (900)")
     parser.add_argument("--keep", action="store_true",

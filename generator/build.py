@@ -21,10 +21,13 @@ from generator.cache import (
     digest,
     forget_cache,
     generator_hash,
+    inputs_key,
     load_cache,
     load_cached_records,
     save_cache,
     scan_inputs,
+    survey_output,
+    up_to_date,
 )
 from generator.config import CONFIG_FILE, SiteConfig, load_config, with_trailing_slash
 from generator.errors import BuildFailed, Diagnostic
@@ -52,7 +55,6 @@ from generator.write import (
     Staging,
     check_output_dir,
     output_files,
-    remove_leftovers,
 )
 from generator.yamlsrc import parse_yaml
 
@@ -189,9 +191,8 @@ def build_site(site_dir: Path, out_dir: Path, base_url: str | None = None, jobs:
         previous, notes = load_cache(site_dir)
     fresh = BuildCache(generator=generator_hash())
     fresh.inputs = scan_inputs(site_dir)
-    fresh.inputs_key = digest(repr((sorted(fresh.inputs.items()), base_url,
-                                    os.path.realpath(out_dir))).encode())
-    if previous is not None and not refused and _unchanged(previous, fresh, out_dir):
+    fresh.inputs_key = inputs_key(fresh.inputs, base_url, out_dir)
+    if previous is not None and not refused and up_to_date(previous, fresh.inputs_key, out_dir):
         return BuildResult(previous.page_count, len(previous.outputs),
                            time.perf_counter() - started, previous.warnings, cache=previous)
     if previous is not None and not previous.parsed:
@@ -232,32 +233,6 @@ def build_site(site_dir: Path, out_dir: Path, base_url: str | None = None, jobs:
                ("search index (Pagefind)", searching))
     return BuildResult(len(checked.pages), len(fresh.outputs), done - started,
                        (*notes, *warnings), timings, rendered, written, fresh)
-
-
-def _unchanged(previous: BuildCache, fresh: BuildCache, out_dir: Path) -> bool:
-    """True when no input changed and the output is as the last build left it."""
-    if not (previous.complete and not previous.search_stale and not previous.pending
-            and previous.inputs_key == fresh.inputs_key
-            and previous.generator == fresh.generator and (out_dir / MARKER).is_file()):
-        return False
-    remove_leftovers(out_dir)
-    return _survey(out_dir, previous) == (set(), set())
-
-
-def _survey(out_dir: Path, previous: BuildCache) -> tuple[set[str], set[str]]:
-    """The files of the last build that were changed or removed since, and files that it
-    did not write: the output folder is the build's alone."""
-    seen: set[str] = set()
-    extra: set[str] = set()
-    tampered: set[str] = set()
-    for rel, status in output_files(out_dir):
-        kept = previous.outputs.get(rel)
-        if kept is None:
-            extra.add(rel)
-        elif (status.st_size, status.st_mtime_ns) != (kept.size, kept.mtime_ns):
-            tampered.add(rel)
-        seen.add(rel)
-    return tampered | (previous.outputs.keys() - seen), extra
 
 
 def _can_patch(previous: BuildCache | None, fresh: BuildCache, out_dir: Path) -> bool:
@@ -301,7 +276,7 @@ def _patch_output(checked: CheckedSite, site_dir: Path, out_dir: Path, previous:
                   ) -> tuple[int, int]:
     """Make again only the stale pages, and change only the files whose bytes differ."""
     # A file changed or removed behind the build's back is made again; one added, removed.
-    tampered, extra = _survey(out_dir, previous)
+    tampered, extra = survey_output(out_dir, previous)
     stale = stale_pages(checked.pages, previous, fresh)
     stale_paths = {page.path for page in stale}
     redo = [*stale, *(p for p in checked.pages if p.path in tampered - stale_paths)]

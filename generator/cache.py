@@ -21,13 +21,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from generator import __version__
 from generator.errors import Diagnostic
-from generator.load import RawRecord
-from generator.validate import Record
-from generator.yamlsrc import Document, parse_yaml
+from generator.write import MARKER, check_output_dir, output_files, remove_leftovers
+
+if TYPE_CHECKING:  # the stages are imported only when a build has work to do
+    from generator.load import RawRecord
+    from generator.validate import Record
+    from generator.yamlsrc import Document
 
 CACHE_DIR = ".cache/factsheet"
 CACHE_FILE = f"{CACHE_DIR}/build.pickle"  # what the last build wrote, and from what
@@ -92,7 +95,7 @@ class BuildCache:
     complete: bool = False  # False until a build has written the output this cache describes
 
 
-Validate = Callable[[RawRecord], tuple[Record | None, list[Diagnostic]]]
+Validate = Callable[["RawRecord"], tuple["Record | None", list[Diagnostic]]]
 
 
 class RecordMemo:
@@ -104,6 +107,8 @@ class RecordMemo:
 
     def parse(self, path: str, raw: bytes) -> Document | Diagnostic:
         """`parse_yaml`, or the last result for these very bytes."""
+        from generator.yamlsrc import parse_yaml
+
         key = digest(raw)
         old = self.previous.parsed.get(path) if self.previous else None
         doc = old[1] if old is not None and old[0] == key else parse_yaml(path, raw)
@@ -139,6 +144,48 @@ class RecordMemo:
         found = old if old is not None else find()
         self.fresh.quotes[(source_hash, quote)] = found
         return found
+
+
+def finished_build(site_dir: Path, out_dir: Path, base_url: str | None) -> BuildCache | None:
+    """The last build's cache when nothing changed since it: no build is needed."""
+    if check_output_dir(out_dir, site_dir):
+        return None
+    previous, notes = load_cache(site_dir)
+    if previous is None or notes:
+        return None
+    key = inputs_key(scan_inputs(site_dir), base_url, out_dir)
+    return previous if up_to_date(previous, key, out_dir) else None
+
+
+def inputs_key(inputs: dict[str, Stamp], base_url: str | None, out_dir: Path) -> bytes:
+    """One hash of every input's stamps and the build's options."""
+    return digest(repr((sorted(inputs.items()), base_url, os.path.realpath(out_dir))).encode())
+
+
+def up_to_date(previous: BuildCache, key: bytes, out_dir: Path) -> bool:
+    """True when no input changed since `previous` and the output is as it was left."""
+    if not (previous.complete and not previous.search_stale and not previous.pending
+            and previous.inputs_key == key and previous.generator == generator_hash()
+            and (out_dir / MARKER).is_file()):
+        return False
+    remove_leftovers(out_dir)
+    return survey_output(out_dir, previous) == (set(), set())
+
+
+def survey_output(out_dir: Path, previous: BuildCache) -> tuple[set[str], set[str]]:
+    """The files of the last build that were changed or removed since, and files that it
+    did not write: the output folder is the build's alone."""
+    seen: set[str] = set()
+    extra: set[str] = set()
+    tampered: set[str] = set()
+    for rel, status in output_files(out_dir):
+        kept = previous.outputs.get(rel)
+        if kept is None:
+            extra.add(rel)
+        elif (status.st_size, status.st_mtime_ns) != (kept.size, kept.mtime_ns):
+            tampered.add(rel)
+        seen.add(rel)
+    return tampered | (previous.outputs.keys() - seen), extra
 
 
 def scan_inputs(site_dir: Path) -> dict[str, Stamp]:

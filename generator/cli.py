@@ -9,9 +9,10 @@ import time
 from pathlib import Path
 
 from generator import __version__
-from generator.build import Options, build_site, verify_site
-from generator.errors import BuildFailed, Diagnostic, format_all
-from generator.scaffold import UsageError, init_site, new_record, write_schemas
+from generator.errors import BuildFailed, Diagnostic, UsageError, format_all
+
+# The stages (Jinja2, jsonschema, markdown-it, ...) are imported by the commands that use them,
+# so a build with nothing to do is over before they would have loaded.
 
 OUTPUT_DIR = "output"
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -175,7 +176,19 @@ class _ProgressLine:
 
 
 def _build(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
     out = _out_dir(args)
+    if not args.no_cache:
+        from generator.cache import finished_build
+
+        done = finished_build(args.site, out, args.base_url)
+        if done is not None:
+            _report(done.warnings, args.quiet)
+            _say_built(args, out, done.page_count, len(done.outputs),
+                       time.perf_counter() - started, 0, 0)
+            return EXIT_OK
+    from generator.build import Options, build_site
+
     progress = _ProgressLine() if sys.stderr.isatty() and not args.quiet else None
     try:
         cache = not args.no_cache
@@ -188,16 +201,25 @@ def _build(args: argparse.Namespace) -> int:
     if args.verbose:
         for stage, seconds in result.timings:
             print(f"  {stage}: {seconds:.3f} s", file=sys.stderr)
-    if not args.quiet:
-        print(f"Built {result.pages} pages and data files ({result.files} files) into {out} "
-              f"in {result.seconds:.2f} s.", file=sys.stderr)
-        if result.rendered < result.pages:
-            print(f"Only what changed was redone: {result.rendered} made again, "
-                  f"{result.written} files written or removed.", file=sys.stderr)
+    _say_built(args, out, result.pages, result.files, result.seconds, result.rendered,
+               result.written)
     return EXIT_OK
 
 
+def _say_built(args: argparse.Namespace, out: Path, pages: int, files: int, seconds: float,
+               rendered: int, written: int) -> None:
+    if args.quiet:
+        return
+    print(f"Built {pages} pages and data files ({files} files) into {out} in {seconds:.2f} s.",
+          file=sys.stderr)
+    if rendered < pages:
+        print(f"Only what changed was redone: {rendered} made again, {written} files written "
+              "or removed.", file=sys.stderr)
+
+
 def _check(args: argparse.Namespace) -> int:
+    from generator.build import verify_site
+
     checked = verify_site(args.site)
     if args.strict and checked.warnings:
         raise BuildFailed([Diagnostic(d.path, d.line, d.col, d.message, "error", d.source_line)
@@ -221,6 +243,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
+    from generator.scaffold import new_record
+
     made = new_record(args.site, args.type, args.slug)
     print(f"Wrote {made.path}.", file=sys.stderr)
     if made.to_fill:
@@ -232,6 +256,8 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
+    from generator.scaffold import init_site
+
     files = init_site(args.dir)
     print(f"Created a new site in {args.dir} ({len(files)} files). Next:\n"
           f"  factsheet serve --site {args.dir}\n"
@@ -240,6 +266,8 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from generator.scaffold import write_schemas
+
     written = write_schemas(args.site, args.out)
     folder = written[0].parent if written else args.out
     print(f"Wrote {len(written)} schemas into {folder}: "

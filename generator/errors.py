@@ -44,6 +44,10 @@ def _escape(match: re.Match[str]) -> str:
     return match.group().encode("unicode_escape").decode("ascii")
 
 
+class UsageError(Exception):
+    """A command-line argument that cannot be right, whatever the files say (exit 2)."""
+
+
 class BuildFailed(Exception):
     """Raised by a stage when user input has errors; carries every diagnostic found."""
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.config import CONFIG_FILE, FieldSpec, SiteConfig, TypeSpec, load_config
-from generator.errors import BuildFailed, Diagnostic, did_you_mean
+from generator.errors import BuildFailed, Diagnostic, UsageError, did_you_mean
 from generator.load import CONTENT_DIR, RECORD_SUFFIX, load_records, suggest_slug
 from generator.render import STATIC_DIR
 from generator.schema import FACT_FIELDS, FIELD_TYPES, SLUG, SOURCE_TYPE, schema_json
@@ -18,10 +18,6 @@ from generator.schema import FACT_FIELDS, FIELD_TYPES, SLUG, SOURCE_TYPE, schema
 SKELETON_DIR = Path(__file__).parent / "skeleton"
 SCHEMA_DIR = "schema"
 _SLUG = re.compile(SLUG)
-
-
-class UsageError(Exception):
-    """A command-line argument that cannot be right, whatever the files say (exit 2)."""
 
 
 @dataclass(frozen=True, slots=True)
