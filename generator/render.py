@@ -91,6 +91,24 @@ def time_limit(seconds: float) -> Iterator[None]:
                                                      0.001))
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, by name and source checksum (Jinja checks it), so
+    a dev server's rebuild does not compile every template again."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def make_environment(site: Site, site_dir: Path) -> jinja2.Environment:
     """A Jinja2 environment for `site`: autoescaped, strict about undefined names."""
     env = jinja2.Environment(
@@ -101,6 +119,7 @@ def make_environment(site: Site, site_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=_COMPILED,
     )
     env.globals["range"] = capped_range
     to_html = markdown_filter(site)
@@ -171,8 +190,17 @@ def templates_used(env: jinja2.Environment, name: str) -> frozenset[str]:
             source = env.loader.get_source(env, current)[0]
         except jinja2.TemplateNotFound:
             continue  # an optional include the site does not have
-        todo.extend(ref for ref in meta.find_referenced_templates(env.parse(source)) if ref)
+        todo.extend(_referenced(source))
     return frozenset(seen)
+
+
+# Only parses, for the names a template refers to; the syntax is that of make_environment's.
+_PARSER = jinja2.Environment(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+@functools.lru_cache(maxsize=256)
+def _referenced(source: str) -> tuple[str, ...]:
+    return tuple(ref for ref in meta.find_referenced_templates(_PARSER.parse(source)) if ref)
 
 
 def display_path(filename: str, site_dir: Path) -> str:

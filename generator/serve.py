@@ -379,6 +379,7 @@ def serve(site_dir: Path, out_dir: Path, host: str, port: int) -> None:
         server.serve(root=str(out_dir), host=host, port=port, open_url_delay=None)
     finally:
         rebuilder.stop_background()
+        server.watcher.stop()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     print("Stopped.", file=sys.stderr)
