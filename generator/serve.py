@@ -244,6 +244,7 @@ class DevServer(Server):  # type: ignore[misc]  # livereload has no type hints
         HTTPServer(app).add_sockets(self.sockets)
 
 
+BACKGROUND_AFTER_SECONDS = 2.0
 # What a rebuild after an edit leaves to the background build: files no open tab shows.
 LATER = frozenset(kind for kind in PAGE_KINDS if kind not in HTML_KINDS)
 
@@ -268,6 +269,7 @@ class Rebuilder:
     background: threading.Thread | None = None
     indexer: subprocess.Popen[str] | None = None
     cancelled: bool = False
+    pending: object | None = None  # the loop's timeout that will start the background build
 
     def build(self, search: bool = True) -> None:
         """Build once, printing the result; a failed build keeps the old output and says why."""
@@ -307,9 +309,15 @@ class Rebuilder:
             return
         LiveReloadHandler.reload_waiters("*")  # '*': reload whole pages, never CSS alone
         if not self.state.errors:
-            self.cancelled = False
-            self.background = threading.Thread(target=self._finish, daemon=True)
-            self.background.start()
+            # Someone editing saves again soon: start only once they have paused.
+            self.pending = IOLoop.current().call_later(BACKGROUND_AFTER_SECONDS,
+                                                      self._start_background)
+
+    def _start_background(self) -> None:
+        self.pending = None
+        self.cancelled = False
+        self.background = threading.Thread(target=self._finish, daemon=True)
+        self.background.start()
 
     def _finish(self) -> None:
         """Bring the search index and the cache file up to date (in the background)."""
@@ -330,6 +338,9 @@ class Rebuilder:
 
     def stop_background(self) -> None:
         """Stop the background build, if one runs, and wait until it has let go."""
+        if self.pending is not None:
+            IOLoop.current().remove_timeout(self.pending)
+            self.pending = None
         self.cancelled = True
         if self.indexer is not None and self.indexer.poll() is None:
             self.indexer.kill()
