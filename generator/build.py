@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import multiprocessing
 import os
 import re
@@ -133,12 +135,22 @@ def render_site(checked: CheckedSite, site_dir: Path, jobs: int = 1,
             yield render_page(checked.env, checked.site, page, site_dir)
         return
     # Forked workers get the site through memory, not pickling: only page numbers travel.
+    # Pages are handed out a batch at a time, the next one while this one is written, so
+    # rendered pages never pile up in memory faster than they are written.
+    batches = [range(start, min(start + _BATCH, len(todo)))
+               for start in range(0, len(todo), _BATCH)]
     with multiprocessing.get_context("fork").Pool(
             jobs, initializer=_worker_start, initargs=(checked, site_dir, todo)) as pool:
-        yield from pool.imap(_render_nth, range(len(todo)), chunksize=32)
+        current = pool.imap(_render_nth, batches[0], chunksize=32)
+        for batch in batches[1:]:
+            following = pool.imap(_render_nth, batch, chunksize=32)
+            yield from current
+            current = following
+        yield from current
 
 
 _PARALLEL_FROM = 64  # fewer pages render faster than worker processes start
+_BATCH = 1024
 _worker_site: list[tuple[CheckedSite, Path, Sequence[Page]]] = []  # set once in each worker
 
 
@@ -183,6 +195,7 @@ def build_site(site_dir: Path, out_dir: Path, base_url: str | None = None, jobs:
     made again, and only files whose bytes changed are written.
     """
     started = time.perf_counter()
+    gc.unfreeze()  # what the last build of a dev server froze may be collected now
     _search_seconds.clear()
     refused = check_output_dir(out_dir, site_dir)
     notes: list[Diagnostic] = []
@@ -198,9 +211,13 @@ def build_site(site_dir: Path, out_dir: Path, base_url: str | None = None, jobs:
     if previous is not None and not previous.parsed:
         notes += load_cached_records(site_dir, previous)
     try:
-        checked = check_site(site_dir, base_url, RecordMemo(previous, fresh))
+        with _few_collections():
+            checked = check_site(site_dir, base_url, RecordMemo(previous, fresh))
     except BuildFailed as failed:
         raise BuildFailed([*failed.diagnostics, *refused]) from None
+    # The records and the site live until the build ends: the collector need not look at
+    # them again (which also keeps forked workers from copying every page of memory).
+    gc.freeze()
     if refused:
         raise BuildFailed(refused)
     fresh.settings = digest(repr((checked.site.config, os.path.realpath(out_dir))).encode())
@@ -233,6 +250,18 @@ def build_site(site_dir: Path, out_dir: Path, base_url: str | None = None, jobs:
                ("search index (Pagefind)", searching))
     return BuildResult(len(checked.pages), len(fresh.outputs), done - started,
                        (*notes, *warnings), timings, rendered, written, fresh)
+
+
+@contextlib.contextmanager
+def _few_collections() -> Iterator[None]:
+    """Collect cycles rarely while loading: a big site makes millions of objects and few
+    cycles, and each full collection would walk all of them again."""
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 1000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _can_patch(previous: BuildCache | None, fresh: BuildCache, out_dir: Path) -> bool:
@@ -360,7 +389,8 @@ _search_seconds: list[float] = []  # time spent indexing in this build, for --ve
 def _index(site_root: Path, bundle: Path, checked: CheckedSite,
            started: Started | None = None) -> None:
     began = time.perf_counter()
-    problems = index_pages(site_root, bundle, started)
+    folders = [t.folder for t in checked.site.config.types]
+    problems = index_pages(site_root, bundle, folders, started)
     _search_seconds.append(time.perf_counter() - began)
     if problems:
         raise BuildFailed([*problems, *checked.warnings])

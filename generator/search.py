@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from generator.errors import Diagnostic
@@ -14,8 +14,8 @@ TIMEOUT_SECONDS = 600
 Started = Callable[["subprocess.Popen[str]"], None]  # told of the running indexer
 
 
-def index_pages(site_root: Path, bundle: Path, started: Started | None = None
-                ) -> list[Diagnostic]:
+def index_pages(site_root: Path, bundle: Path, folders: Sequence[str],
+                started: Started | None = None) -> list[Diagnostic]:
     """Write the Pagefind index of the HTML under `site_root` into the folder `bundle`.
 
     `started` is given the indexer's process, so a dev server can stop it when it is
@@ -25,8 +25,11 @@ def index_pages(site_root: Path, bundle: Path, started: Started | None = None
     if executable is None:
         return [Diagnostic("search", 1, 1, "cannot build the search index: the pagefind "
                            "binary is missing; install the 'pagefind[bin]' package")]
+    # Only record pages are indexed: Pagefind need not read the others (the timeline alone is
+    # megabytes on a big site).
+    pages = "{" + ",".join(sorted(folders)) + "}/*/index.html"
     command = [str(executable), "--site", str(site_root), "--output-path",
-               str(bundle.absolute()), "--keep-index-url", "--silent"]
+               str(bundle.absolute()), "--glob", pages, "--keep-index-url", "--silent"]
     try:
         with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True) as process:

@@ -210,7 +210,7 @@ def test_every_record_page_has_json_ld_of_its_type(tmp_path: Path) -> None:
 def test_a_missing_pagefind_binary_is_a_clear_error(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "_pagefind", lambda: None)
-    problems = search.index_pages(tmp_path, tmp_path / "pagefind")
+    problems = search.index_pages(tmp_path, tmp_path / "pagefind", ["companies"])
     assert [p.format() for p in problems] == [
         "search:1:1: error: cannot build the search index: the pagefind binary is missing; "
         "install the 'pagefind[bin]' package"]
