@@ -8,6 +8,8 @@ import gc
 import multiprocessing
 import os
 import re
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -47,7 +49,7 @@ from generator.render import (
 )
 from generator.schema import BASE_URL_PATTERN
 from generator.schemacheck import is_http_url
-from generator.search import Started, index_pages
+from generator.search import Shards, Started, index_shards, plan_shards, shard_bundle, shard_number
 from generator.stale import record_hashes, stale_pages, template_hashes
 from generator.urls import SEARCH_BUNDLE
 from generator.validate import validate_records
@@ -289,11 +291,17 @@ def _write_output(checked: CheckedSite, site_dir: Path, out_dir: Path, fresh: Bu
         for static in checked.static:
             staging.copy(static.dest, static.source)
             digests[static.dest] = digest((staging.dir / static.dest).read_bytes())
-        _index(staging.dir, staging.dir / SEARCH_BUNDLE, checked)
+        shards = plan_shards(_record_pages(checked))
+        work = _index(staging.dir, staging.out_dir, shards, jobs, checked)
+        try:
+            for number in sorted(shards):  # shard 0 first: the others go inside its folder
+                os.rename(work / f"bundle-{number}", staging.dir / shard_bundle(number))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
         for path in (staging.dir / SEARCH_BUNDLE).rglob("*"):
             if path.is_file():
                 digests[path.relative_to(staging.dir).as_posix()] = digest(path.read_bytes())
-        fresh.search = _search_key(checked, digests)
+        fresh.search = _search_keys(shards, digests)
         staging.commit()
     fresh.outputs = {rel: OutputFile(digests[rel], status.st_size, status.st_mtime_ns)
                      for rel, status in output_files(out_dir) if rel in digests}
@@ -338,15 +346,20 @@ def _patch_output(checked: CheckedSite, site_dir: Path, out_dir: Path, previous:
                    if rel not in planned and not rel.startswith(SEARCH_BUNDLE)]
         forget_cache(site_dir)  # until the cache again describes what the output holds
         patch.apply(removed)
-    fresh.search = _search_key(checked, digests)
+    shards = plan_shards(_record_pages(checked))
+    keys = _search_keys(shards, digests)
+    stale_shards = [n for n in shards if keys[shard_bundle(n)] != previous.search.get(
+        shard_bundle(n)) or any(shard_number(r) == n for r in tampered if r.startswith(
+            SEARCH_BUNDLE))]
     changed = set(patch.staged)
-    if options.search and (fresh.search != previous.search
-                           or any(r.startswith(SEARCH_BUNDLE) for r in tampered)):
-        changed |= _reindex(checked, out_dir, previous, tampered, digests, options)
+    if options.search and (stale_shards or keys.keys() != previous.search.keys()):
+        changed |= _reindex(checked, out_dir, previous, tampered, digests, shards,
+                            stale_shards, jobs, options)
+        fresh.search = keys
     else:
         digests.update({rel: kept.digest for rel, kept in previous.outputs.items()
                         if rel.startswith(SEARCH_BUNDLE)})
-        fresh.search_stale = fresh.search != previous.search
+        fresh.search_stale = keys != previous.search
         fresh.search = previous.search
     fresh.outputs = {rel: kept for rel, kept in previous.outputs.items()
                      if rel in digests and rel not in changed}
@@ -377,41 +390,61 @@ def _stage_static(patch: Patch, static: StaticFile, digests: dict[str, bytes],
     digests[static.dest] = new
 
 
-def _search_key(checked: CheckedSite, digests: dict[str, bytes]) -> bytes:
-    """A hash of the pages the search index is made from."""
-    indexed = sorted((p.path, digests[p.path]) for p in checked.pages if p.kind == "record")
-    return digest(repr(indexed).encode())
+def _record_pages(checked: CheckedSite) -> list[str]:
+    return [page.path for page in checked.pages if page.kind == "record"]
+
+
+def _search_keys(shards: Shards, digests: dict[str, bytes]) -> dict[str, bytes]:
+    """For each shard's bundle, a hash of the pages it is made from."""
+    return {shard_bundle(number): digest(repr((len(shards), [(path, digests[path])
+                                                            for path in paths])).encode())
+            for number, paths in shards.items()}
 
 
 _search_seconds: list[float] = []  # time spent indexing in this build, for --verbose
 
 
-def _index(site_root: Path, bundle: Path, checked: CheckedSite,
-           started: Started | None = None) -> None:
+def _index(source: Path, out_dir: Path, shards: Shards, jobs: int, checked: CheckedSite,
+           started: Started | None = None) -> Path:
+    """Index the shards' pages under `source`; the folder (beside the output, so a build
+    cut short leaves it to be cleared as a leftover) that holds each shard's bundle-N."""
+    out = Path(os.path.realpath(out_dir))
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.factsheet-search-", dir=out.parent))
     began = time.perf_counter()
-    folders = [t.folder for t in checked.site.config.types]
-    problems = index_pages(site_root, bundle, folders, started)
+    problems = index_shards(source, work, shards, jobs, started)
     _search_seconds.append(time.perf_counter() - began)
     if problems:
+        shutil.rmtree(work, ignore_errors=True)
         raise BuildFailed([*problems, *checked.warnings])
+    return work
 
 
 def _reindex(checked: CheckedSite, out_dir: Path, previous: BuildCache, tampered: set[str],
-             digests: dict[str, bytes], options: Options) -> set[str]:
-    """Index the output again beside it; move in the index files that changed."""
+             digests: dict[str, bytes], shards: Shards, stale: list[int], jobs: int,
+             options: Options) -> set[str]:
+    """Index the stale shards again beside the output; move in the files that changed."""
     old = {rel: kept.digest for rel, kept in previous.outputs.items()
            if rel.startswith(SEARCH_BUNDLE)}
+    # The bundles of shards that are neither stale nor gone stay as they are.
+    digests.update({rel: value for rel, value in old.items()
+                    if shard_number(rel) in shards and shard_number(rel) not in stale})
+    # The patch first: making it clears leftovers beside the output, the index folder too.
     with Patch(out_dir) as patch:
-        bundle = patch.dir / SEARCH_BUNDLE
-        _index(out_dir, bundle, checked, options.search_started)
-        for path in sorted(bundle.rglob("*")):
-            if not path.is_file():
-                continue
-            rel = path.relative_to(patch.dir).as_posix()
-            digests[rel] = digest(path.read_bytes())
-            if old.get(rel) != digests[rel] or rel in tampered:
-                patch.staged.append(rel)
-        patch.apply([rel for rel in old if rel not in digests])
+        work = _index(out_dir, out_dir, {n: shards[n] for n in stale}, jobs, checked,
+                      options.search_started)
+        try:
+            for number in stale:
+                bundle = work / f"bundle-{number}"
+                for path in sorted(bundle.rglob("*")):
+                    if not path.is_file():
+                        continue
+                    rel = shard_bundle(number) + path.relative_to(bundle).as_posix()
+                    digests[rel] = digest(path.read_bytes())
+                    if old.get(rel) != digests[rel] or rel in tampered:
+                        patch.copy(rel, path)
+            patch.apply([rel for rel in old if rel not in digests])
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     return set(patch.staged)
 
 

@@ -90,7 +90,7 @@ class BuildCache:
     templates: dict[str, bytes] = field(default_factory=dict)  # name -> hash of its source
     pages: dict[str, PageEntry] = field(default_factory=dict)  # output path -> how it was made
     outputs: dict[str, OutputFile] = field(default_factory=dict)  # every file in the output
-    search: bytes = b""  # hash of the record pages the search index was made from
+    search: dict[str, bytes] = field(default_factory=dict)  # shard bundle -> hash of its pages
     search_stale: bool = False  # the pages changed since (a dev server indexes them later)
     complete: bool = False  # False until a build has written the output this cache describes
 

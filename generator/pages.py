@@ -19,6 +19,7 @@ from generator.link import Site
 from generator.markup import render_markdown
 from generator.plan import Page
 from generator.schema import SOURCE_TYPE
+from generator.search import plan_shards, shard_bundle
 from generator.views import (
     FactView,
     FieldView,
@@ -103,8 +104,8 @@ def page_context(site: Site, page: Page) -> tuple[dict[str, Any], frozenset[str]
     }
     # Lists show every record of their type in full; the home page and the timeline show
     # every record's dated facts ("~*": a change to any record's title or facts).
-    membership = {"list": {f"{page.key}:*"}, "home": {"~*"}, "timeline": {"~*"}}.get(
-        page.kind, set())
+    membership = {"list": {f"{page.key}:*"}, "home": {"~*"}, "timeline": {"~*"},
+                  "search": {"~*"}}.get(page.kind, set())
     return context, builder.depends_on() | membership
 
 
@@ -168,6 +169,10 @@ def _search_context(builder: PageBuilder, page: Page) -> _Context:
         "types": tuple(_type_summary(builder, t.name) for t in config.types),
         "search_script_url": builder.url(urls.SEARCH_SCRIPT),
         "bundle_url": builder.url(urls.SEARCH_BUNDLE),
+        # A big site's index comes in shards; the page merges the others into the first.
+        "shard_urls": tuple(builder.url(shard_bundle(number)) for number in sorted(
+            plan_shards([builder.site.page_path(key) for key in builder.site.records]))
+            if number > 0),
     }
 
 

@@ -17,9 +17,14 @@
   }
   var root = new URL(element.dataset.root, window.location.href);
   var bundle = new URL(element.dataset.bundle, window.location.href);
+  // A big site's index comes in shards, searched together with the first one.
+  var shards = (element.dataset.shards || "").split(" ").filter(Boolean).map(function (url) {
+    return { bundlePath: new URL(url, window.location.href).pathname };
+  });
   var ui = new PagefindUI({
     element: "#search",
     bundlePath: bundle.pathname,
+    mergeIndex: shards,
     baseUrl: root.pathname,
     showSubResults: true,
     showImages: false,
