@@ -31,7 +31,7 @@ from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 
 from generator.build import Options, build_site
-from generator.cache import BuildCache
+from generator.cache import BuildCache, save_cache
 from generator.config import CONFIG_FILE, load_config
 from generator.errors import BuildFailed, Diagnostic, format_all
 from generator.load import CONTENT_DIR
@@ -336,6 +336,12 @@ class Rebuilder:
         if self.cancelled:
             process.kill()
 
+    def keep_cache(self) -> None:
+        """Save the cache of the last build, if the background build did not: the next
+        `factsheet build` then finishes only what the dev server left for later."""
+        if self.cache is not None and (self.cache.pending or self.cache.search_stale):
+            save_cache(self.site_dir, self.cache)
+
     def stop_background(self) -> None:
         """Stop the background build, if one runs, and wait until it has let go."""
         if self.pending is not None:
@@ -390,6 +396,7 @@ def serve(site_dir: Path, out_dir: Path, host: str, port: int) -> None:
         server.serve(root=str(out_dir), host=host, port=port, open_url_delay=None)
     finally:
         rebuilder.stop_background()
+        rebuilder.keep_cache()
         server.watcher.stop()
         for signum, handler in previous.items():
             signal.signal(signum, handler)

@@ -297,3 +297,21 @@ def test_every_kind_of_page_is_named_in_page_kinds() -> None:
     from generator import outputs
     from generator.plan import HTML_KINDS, PAGE_KINDS
     assert set(PAGE_KINDS) == set(HTML_KINDS) | set(outputs._MAKERS)
+
+
+def test_a_dev_servers_unfinished_cache_is_finished_by_the_next_build(site: Path,
+                                                                      tmp_path: Path) -> None:
+    from generator.cache import save_cache
+    from generator.serve import LATER
+
+    out = tmp_path / "out"
+    first = build(site, out)
+    (site / ACME).write_text((site / ACME).read_text().replace("founded: 1947", "founded: 1948"))
+    quick = build_site(site, out, options=Options(previous=first.cache, search=False,
+                                                  save=False, later=LATER))
+    assert quick.cache is not None and quick.cache.pending and quick.cache.search_stale
+    save_cache(site, quick.cache)  # as the dev server does when stopped before finishing
+    build(site, out)
+    clean = tmp_path / "clean"
+    build(site, clean, load=False, save=False)
+    assert tree_bytes(out) == tree_bytes(clean)
