@@ -8,8 +8,6 @@ import gc
 import multiprocessing
 import os
 import re
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -35,6 +33,7 @@ from generator.cache import (
 )
 from generator.config import CONFIG_FILE, SiteConfig, load_config, with_trailing_slash
 from generator.errors import BuildFailed, Diagnostic
+from generator.indexing import IndexOptions, index_changes, index_seconds, index_whole
 from generator.link import Site, link_site
 from generator.load import StaticFile, list_links_out, list_static_files, load_records
 from generator.plan import Page, plan_pages
@@ -49,7 +48,7 @@ from generator.render import (
 )
 from generator.schema import BASE_URL_PATTERN
 from generator.schemacheck import is_http_url
-from generator.search import Shards, Started, index_shards, plan_shards, shard_bundle, shard_number
+from generator.search import Started
 from generator.stale import record_hashes, stale_pages, template_hashes
 from generator.urls import SEARCH_BUNDLE
 from generator.validate import validate_records
@@ -198,7 +197,7 @@ def build_site(site_dir: Path, out_dir: Path, base_url: str | None = None, jobs:
     """
     started = time.perf_counter()
     gc.unfreeze()  # what the last build of a dev server froze may be collected now
-    _search_seconds.clear()
+    index_seconds()  # forget any earlier build's
     refused = check_output_dir(out_dir, site_dir)
     notes: list[Diagnostic] = []
     previous = options.previous
@@ -245,8 +244,7 @@ def build_site(site_dir: Path, out_dir: Path, base_url: str | None = None, jobs:
     if options.save:
         save_cache(site_dir, fresh)
     done = time.perf_counter()
-    searching = sum(_search_seconds)
-    _search_seconds.clear()
+    searching = index_seconds()
     timings = (("load, validate, link, compile templates", checked_at - started),
                ("render and write", done - checked_at - searching),
                ("search index (Pagefind)", searching))
@@ -291,17 +289,8 @@ def _write_output(checked: CheckedSite, site_dir: Path, out_dir: Path, fresh: Bu
         for static in checked.static:
             staging.copy(static.dest, static.source)
             digests[static.dest] = digest((staging.dir / static.dest).read_bytes())
-        shards = plan_shards(_record_pages(checked))
-        work = _index(staging.dir, staging.out_dir, shards, jobs, checked)
-        try:
-            for number in sorted(shards):  # shard 0 first: the others go inside its folder
-                os.rename(work / f"bundle-{number}", staging.dir / shard_bundle(number))
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-        for path in (staging.dir / SEARCH_BUNDLE).rglob("*"):
-            if path.is_file():
-                digests[path.relative_to(staging.dir).as_posix()] = digest(path.read_bytes())
-        fresh.search = _search_keys(shards, digests)
+        fresh.search = index_whole(staging, _record_pages(checked), digests, jobs,
+                                   checked.warnings)
         staging.commit()
     fresh.outputs = {rel: OutputFile(digests[rel], status.st_size, status.st_mtime_ns)
                      for rel, status in output_files(out_dir) if rel in digests}
@@ -346,21 +335,10 @@ def _patch_output(checked: CheckedSite, site_dir: Path, out_dir: Path, previous:
                    if rel not in planned and not rel.startswith(SEARCH_BUNDLE)]
         forget_cache(site_dir)  # until the cache again describes what the output holds
         patch.apply(removed)
-    shards = plan_shards(_record_pages(checked))
-    keys = _search_keys(shards, digests)
-    stale_shards = [n for n in shards if keys[shard_bundle(n)] != previous.search.get(
-        shard_bundle(n)) or any(shard_number(r) == n for r in tampered if r.startswith(
-            SEARCH_BUNDLE))]
     changed = set(patch.staged)
-    if options.search and (stale_shards or keys.keys() != previous.search.keys()):
-        changed |= _reindex(checked, out_dir, previous, tampered, digests, shards,
-                            stale_shards, jobs, options)
-        fresh.search = keys
-    else:
-        digests.update({rel: kept.digest for rel, kept in previous.outputs.items()
-                        if rel.startswith(SEARCH_BUNDLE)})
-        fresh.search_stale = keys != previous.search
-        fresh.search = previous.search
+    changed |= index_changes(out_dir, _record_pages(checked), previous, fresh, tampered,
+                             digests, IndexOptions(options.search, jobs, checked.warnings,
+                                                   options.search_started))
     fresh.outputs = {rel: kept for rel, kept in previous.outputs.items()
                      if rel in digests and rel not in changed}
     for rel in changed:
@@ -392,60 +370,6 @@ def _stage_static(patch: Patch, static: StaticFile, digests: dict[str, bytes],
 
 def _record_pages(checked: CheckedSite) -> list[str]:
     return [page.path for page in checked.pages if page.kind == "record"]
-
-
-def _search_keys(shards: Shards, digests: dict[str, bytes]) -> dict[str, bytes]:
-    """For each shard's bundle, a hash of the pages it is made from."""
-    return {shard_bundle(number): digest(repr((len(shards), [(path, digests[path])
-                                                            for path in paths])).encode())
-            for number, paths in shards.items()}
-
-
-_search_seconds: list[float] = []  # time spent indexing in this build, for --verbose
-
-
-def _index(source: Path, out_dir: Path, shards: Shards, jobs: int, checked: CheckedSite,
-           started: Started | None = None) -> Path:
-    """Index the shards' pages under `source`; the folder (beside the output, so a build
-    cut short leaves it to be cleared as a leftover) that holds each shard's bundle-N."""
-    out = Path(os.path.realpath(out_dir))
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.factsheet-search-", dir=out.parent))
-    began = time.perf_counter()
-    problems = index_shards(source, work, shards, jobs, started)
-    _search_seconds.append(time.perf_counter() - began)
-    if problems:
-        shutil.rmtree(work, ignore_errors=True)
-        raise BuildFailed([*problems, *checked.warnings])
-    return work
-
-
-def _reindex(checked: CheckedSite, out_dir: Path, previous: BuildCache, tampered: set[str],
-             digests: dict[str, bytes], shards: Shards, stale: list[int], jobs: int,
-             options: Options) -> set[str]:
-    """Index the stale shards again beside the output; move in the files that changed."""
-    old = {rel: kept.digest for rel, kept in previous.outputs.items()
-           if rel.startswith(SEARCH_BUNDLE)}
-    # The bundles of shards that are neither stale nor gone stay as they are.
-    digests.update({rel: value for rel, value in old.items()
-                    if shard_number(rel) in shards and shard_number(rel) not in stale})
-    # The patch first: making it clears leftovers beside the output, the index folder too.
-    with Patch(out_dir) as patch:
-        work = _index(out_dir, out_dir, {n: shards[n] for n in stale}, jobs, checked,
-                      options.search_started)
-        try:
-            for number in stale:
-                bundle = work / f"bundle-{number}"
-                for path in sorted(bundle.rglob("*")):
-                    if not path.is_file():
-                        continue
-                    rel = shard_bundle(number) + path.relative_to(bundle).as_posix()
-                    digests[rel] = digest(path.read_bytes())
-                    if old.get(rel) != digests[rel] or rel in tampered:
-                        patch.copy(rel, path)
-            patch.apply([rel for rel in old if rel not in digests])
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-    return set(patch.staged)
 
 
 def _with_base_url(config: SiteConfig, base_url: str | None) -> SiteConfig:
