@@ -58,6 +58,7 @@ from generator.write import (
     Staging,
     check_output_dir,
     output_files,
+    vanished,
 )
 from generator.yamlsrc import parse_yaml
 
@@ -236,7 +237,6 @@ def build_site(site_dir: Path, out_dir: Path, base_url: str | None = None, jobs:
         where = exc.filename or out_dir
         raise BuildFailed([Diagnostic(str(where), 1, 1, f"cannot write the output: "
                                       f"{exc.strerror or exc}")]) from None
-    fresh.complete = True
     # Said only when the build worked: it would distract from the errors of a failed one.
     warnings = checked.warnings if checked.site.config.base_url else (*checked.warnings,
                                                                       NO_BASE_URL)
@@ -265,7 +265,7 @@ def _few_collections() -> Iterator[None]:
 
 
 def _can_patch(previous: BuildCache | None, fresh: BuildCache, out_dir: Path) -> bool:
-    return previous is not None and previous.complete and previous.settings == fresh.settings \
+    return previous is not None and previous.settings == fresh.settings \
         and (out_dir / MARKER).is_file()
 
 
@@ -361,8 +361,7 @@ def _stage_static(patch: Patch, static: StaticFile, digests: dict[str, bytes],
     try:
         new = digest(static.source.read_bytes())
     except FileNotFoundError:
-        raise BuildFailed([Diagnostic(f"{STATIC_DIR}/{static.dest}", 1, 1, "cannot read: the "
-                                      "file was removed during the build")]) from None
+        raise BuildFailed([vanished(static.dest)]) from None
     if digests.get(static.dest) != new or static.dest in tampered:
         patch.copy(static.dest, static.source)
     digests[static.dest] = new

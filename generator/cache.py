@@ -16,7 +16,6 @@ import os
 import pickle
 import secrets
 import sys
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -74,7 +73,8 @@ class BuildCache:
 
     generator: bytes = b""  # hash of the generator's own files
     settings: bytes = b""  # hash of site.yaml, the base URL and the output folder
-    inputs: dict[str, Stamp] = field(default_factory=dict)  # every file the build read
+    # every file the build reads, and where each folder really is (it may be a link)
+    inputs: dict[str, Stamp | str] = field(default_factory=dict)
     inputs_key: bytes = b""  # hash of all of them, with the options of the build
     page_count: int = 0
     warnings: tuple[Diagnostic, ...] = ()  # said again when nothing changed
@@ -92,7 +92,6 @@ class BuildCache:
     outputs: dict[str, OutputFile] = field(default_factory=dict)  # every file in the output
     search: dict[str, bytes] = field(default_factory=dict)  # shard bundle -> hash of its pages
     search_stale: bool = False  # the pages changed since (a dev server indexes them later)
-    complete: bool = False  # False until a build has written the output this cache describes
 
 
 Validate = Callable[["RawRecord"], tuple["Record | None", list[Diagnostic]]]
@@ -157,14 +156,14 @@ def finished_build(site_dir: Path, out_dir: Path, base_url: str | None) -> Build
     return previous if up_to_date(previous, key, out_dir) else None
 
 
-def inputs_key(inputs: dict[str, Stamp], base_url: str | None, out_dir: Path) -> bytes:
+def inputs_key(inputs: dict[str, Stamp | str], base_url: str | None, out_dir: Path) -> bytes:
     """One hash of every input's stamps and the build's options."""
     return digest(repr((sorted(inputs.items()), base_url, os.path.realpath(out_dir))).encode())
 
 
 def up_to_date(previous: BuildCache, key: bytes, out_dir: Path) -> bool:
     """True when no input changed since `previous` and the output is as it was left."""
-    if not (previous.complete and not previous.search_stale and not previous.pending
+    if not (not previous.search_stale and not previous.pending
             and previous.inputs_key == key and previous.generator == generator_hash()
             and (out_dir / MARKER).is_file()):
         return False
@@ -188,13 +187,13 @@ def survey_output(out_dir: Path, previous: BuildCache) -> tuple[set[str], set[st
     return tampered | (previous.outputs.keys() - seen), extra
 
 
-def scan_inputs(site_dir: Path) -> dict[str, Stamp]:
+def scan_inputs(site_dir: Path) -> dict[str, Stamp | str]:
     """Every file a build reads from the site, with its size and time stamps.
 
     Only a build that finds all of them as the last one left them skips its work; any other
     reads the files, and what their bytes hash to decides what is made again.
     """
-    stamps: dict[str, Stamp] = {}
+    stamps: dict[str, Stamp | str] = {}
     visited: set[str] = set()
     site = os.fspath(site_dir)
     skip = len(site) + 1
@@ -211,7 +210,7 @@ def scan_inputs(site_dir: Path) -> dict[str, Stamp]:
                 continue
             visited.add(real)
             # Where each folder really is: a folder swapped for a link elsewhere is a change.
-            stamps[folder[skip:] + "/"] = _folder_stamp(real)
+            stamps[folder[skip:] + "/"] = real
             try:
                 with os.scandir(folder) as entries:
                     for entry in entries:
@@ -222,10 +221,6 @@ def scan_inputs(site_dir: Path) -> dict[str, Stamp]:
             except OSError:
                 stamps[folder[skip:] + "/"] = Stamp(-1, -1, -1)
     return stamps
-
-
-def _folder_stamp(real: str) -> Stamp:
-    return Stamp(-2, zlib.crc32(real.encode()), len(real))
 
 
 def _stamp(path: str) -> Stamp:

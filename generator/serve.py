@@ -267,8 +267,9 @@ class Rebuilder:
     # background after the tabs reloaded; an edit meanwhile stops it and goes first.
     lock: threading.Lock = field(default_factory=threading.Lock)
     background: threading.Thread | None = None
-    indexer: subprocess.Popen[str] | None = None
+    indexers: list[subprocess.Popen[str]] = field(default_factory=list)  # one per shard
     cancelled: bool = False
+    unsaved: bool = False  # a rebuild changed the output since the cache file was written
     pending: object | None = None  # the loop's timeout that will start the background build
 
     def build(self, search: bool = True) -> None:
@@ -281,7 +282,7 @@ class Rebuilder:
                     result = build_site(self.site_dir, self.out_dir, options=Options(
                         previous=self.cache, save=search, search=search,
                         later=frozenset() if search else LATER))
-                    self.cache = result.cache
+                    self.cache, self.unsaved = result.cache, not search
             finally:
                 self.state.building = False
         except BuildFailed as failed:
@@ -329,17 +330,17 @@ class Rebuilder:
                     previous=self.cache, search_started=self._indexing))
             except BuildFailed:
                 return  # stopped by a newer edit, which builds again
-            self.cache = result.cache
+            self.cache, self.unsaved = result.cache, False
 
     def _indexing(self, process: subprocess.Popen[str]) -> None:
-        self.indexer = process
+        self.indexers.append(process)
         if self.cancelled:
             process.kill()
 
     def keep_cache(self) -> None:
         """Save the cache of the last build, if the background build did not: the next
         `factsheet build` then finishes only what the dev server left for later."""
-        if self.cache is not None and (self.cache.pending or self.cache.search_stale):
+        if self.cache is not None and self.unsaved:
             save_cache(self.site_dir, self.cache)
 
     def stop_background(self) -> None:
@@ -348,11 +349,13 @@ class Rebuilder:
             IOLoop.current().remove_timeout(self.pending)
             self.pending = None
         self.cancelled = True
-        if self.indexer is not None and self.indexer.poll() is None:
-            self.indexer.kill()
+        for process in self.indexers:
+            if process.poll() is None:
+                process.kill()
         if self.background is not None:
             self.background.join()
             self.background = None
+        self.indexers.clear()
 
 
 def _stop_loop(state: BuildState) -> None:

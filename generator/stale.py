@@ -2,9 +2,11 @@
 
 A page is stale when it is new, when a template it used changed, or when a record it read
 changed. A record "changed" when anything a page can show of it did: its fields and facts,
-its backlinks, the quote marks on it and the anchors its facts link to. "*" in a page's
-dependencies means every record (lists, the timeline, the feed), "<type>:*" every record of
-one type; added and removed records count as changed.
+its backlinks, the quote marks on it and the anchors its facts link to. A page's dependencies
+name records shown in full ("key"), records shown only by their title and facts ("~key"),
+every record ("*"), every record's title and facts ("~*": the timeline, home page and feed)
+and every record of one type ("<type>:*": its list); added and removed records count as
+changed.
 """
 
 from __future__ import annotations

@@ -51,6 +51,13 @@ def check_output_dir(out_dir: Path, site_dir: Path) -> list[Diagnostic]:
     return []
 
 
+def vanished(dest: str) -> Diagnostic:
+    """A static file listed when the build began and gone when it was copied: the writer's
+    mistake, not the build's."""
+    return Diagnostic(f"static/{dest}", 1, 1, "cannot read: the file was removed during the "
+                      "build")
+
+
 class Staging:
     """A new output folder being filled; `commit` swaps it in, leaving it discards it."""
 
@@ -91,9 +98,7 @@ class Staging:
         except FileNotFoundError:
             if source.exists():
                 raise
-            # Listed when the build began, gone now: the writer's mistake is not ours.
-            raise BuildFailed([Diagnostic(f"static/{rel_path}", 1, 1, "cannot read: the file "
-                                          "was removed during the build")]) from None
+            raise BuildFailed([vanished(rel_path)]) from None
 
     def commit(self) -> None:
         """Mark the new output as ours and swap it in place of the old one.
