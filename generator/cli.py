@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TypeAlias
 
 from generator import __version__
 from generator.errors import BuildFailed, Diagnostic, UsageError, format_all
@@ -16,6 +17,8 @@ from generator.errors import BuildFailed, Diagnostic, UsageError, format_all
 
 OUTPUT_DIR = "output"
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+# What add_subparsers gives; argparse has no public name for it.
+_Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
@@ -46,7 +49,16 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Run 'factsheet COMMAND --help' for a command's options.")
     parser.add_argument("--version", action="version", version=f"factsheet {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    _add_build(commands)
+    _add_check(commands)
+    _add_serve(commands)
+    _add_new(commands)
+    _add_init(commands)
+    _add_schema(commands)
+    return parser
 
+
+def _add_build(commands: _Commands) -> None:
     build = commands.add_parser(
         "build", help="build the site into a folder",
         description="Check the site and build it into --out; the old output stays as it "
@@ -66,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     _verbosity(build)
     build.set_defaults(run=_build, command=build)
 
+
+def _add_check(commands: _Commands) -> None:
     check = commands.add_parser(
         "check", help="check records, links, quotes and templates; write nothing",
         epilog="example: factsheet check --site . --strict")
@@ -74,6 +88,8 @@ def _parser() -> argparse.ArgumentParser:
     _verbosity(check)
     check.set_defaults(run=_check, command=check)
 
+
+def _add_serve(commands: _Commands) -> None:
     serve = commands.add_parser(
         "serve", help="build, serve on localhost, rebuild and reload on change",
         description="Build the site, serve it on http://127.0.0.1:8000/ and rebuild it and "
@@ -88,6 +104,8 @@ def _parser() -> argparse.ArgumentParser:
                        "(default: 8000)")
     serve.set_defaults(run=_serve, command=serve)
 
+
+def _add_new(commands: _Commands) -> None:
     new = commands.add_parser(
         "new", help="write a new record to fill in, from its type in site.yaml",
         description="Write content/<folder>/SLUG.yaml with every field of TYPE, each with a "
@@ -100,6 +118,8 @@ def _parser() -> argparse.ArgumentParser:
     _site_option(new)
     new.set_defaults(run=_new, command=new)
 
+
+def _add_init(commands: _Commands) -> None:
     init = commands.add_parser(
         "init", help="create a new site that builds at once",
         description="Create DIR (missing or empty) with a site.yaml, one record of each type, "
@@ -108,6 +128,8 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("dir", metavar="DIR", type=Path, help="the new site's folder")
     init.set_defaults(run=_init, command=init)
 
+
+def _add_schema(commands: _Commands) -> None:
     schema = commands.add_parser(
         "schema", help="write the JSON Schema of each record type, for editors",
         description="Write OUT/<type>.json for every type in site.yaml: the schema records "
@@ -116,7 +138,6 @@ def _parser() -> argparse.ArgumentParser:
     _site_option(schema)
     schema.add_argument("--out", type=Path, help="folder for the schemas (default: SITE/schema)")
     schema.set_defaults(run=_schema, command=schema)
-    return parser
 
 
 def _positive(text: str) -> int:
@@ -179,7 +200,7 @@ def _build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     out = _out_dir(args)
     if not args.no_cache:
-        from generator.cache import finished_build
+        from generator.write.survey import finished_build
 
         done = finished_build(args.site, out, args.base_url)
         if done is not None:
@@ -232,7 +253,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from generator.serve import PortUnavailable, serve  # the web server only when needed
+    from generator.serve.server import PortUnavailable, serve  # the web server only when needed
 
     try:
         serve(args.site, _out_dir(args), args.host, args.port)

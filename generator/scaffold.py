@@ -9,11 +9,12 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.config import CONFIG_FILE, FieldSpec, SiteConfig, TypeSpec, load_config
 from generator.errors import BuildFailed, Diagnostic, UsageError, did_you_mean
-from generator.load import CONTENT_DIR, RECORD_SUFFIX, load_records, suggest_slug
-from generator.render import STATIC_DIR
-from generator.schema import FACT_FIELDS, FIELD_TYPES, SLUG, SOURCE_TYPE, schema_json
+from generator.read.load import CONTENT_DIR, RECORD_SUFFIX, STATIC_DIR, load_records
+from generator.site.config import CONFIG_FILE, load_config
+from generator.site.model import FieldSpec, SiteConfig, TypeSpec
+from generator.site.schema import FACT_FIELDS, FIELD_TYPES, SOURCE_TYPE, schema_json
+from generator.urls import SLUG, suggest_slug
 
 SKELETON_DIR = Path(__file__).parent / "skeleton"
 SCHEMA_DIR = "schema"
@@ -54,7 +55,7 @@ def new_record(site_dir: Path, type_name: str, slug: str) -> NewRecord:
 
 def _slugs_by_type(site_dir: Path, config: SiteConfig) -> dict[str, list[str]]:
     """Existing slugs of each type, to show real examples in the comments."""
-    content, _ = load_records(site_dir, config)
+    content, _ = load_records(site_dir, config.folders)
     found: dict[str, list[str]] = {}
     for key in sorted(content.keys):
         type_name, _, slug = key.partition(":")

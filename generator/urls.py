@@ -1,4 +1,4 @@
-"""The one place that decides output paths and the links between them.
+"""The one place that decides slugs, output paths and the links between them.
 
 Every page is a folder with an index.html. Links between pages are relative and name the
 index.html file itself, so the site works at a domain root, under any sub-path and when
@@ -6,6 +6,13 @@ opened straight from disk (where a link to a folder would show a file listing).
 """
 
 from __future__ import annotations
+
+import re
+
+SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"  # a record's file name, and its URL segment
+# Names Windows keeps for devices: a folder or file so named breaks the site on a Windows host.
+WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
+                             *(f"lpt{n}" for n in range(1, 10))})
 
 PAGE_FILE = "index.html"
 HOME = PAGE_FILE
@@ -20,6 +27,11 @@ SEARCH_BUNDLE = "pagefind/"
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
+
+
+def suggest_slug(stem: str) -> str:
+    """The nearest valid slug to a name that is not one."""
+    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "my-record"
 
 
 def record_dir(folder: str, slug: str) -> str:

@@ -1,9 +1,9 @@
 """The parts of docs/ made from the code, so they cannot drift from it.
 
 - docs/cli.md, all of it: from the argparse parser in generator/cli.py.
-- docs/content.md, the table of field types: from generator/schema.py FIELD_TYPES.
-- docs/templates.md, the templates and the variables each one gets: from generator/plan.py,
-  generator/pages.py and the views, by planning the repository's default site.
+- docs/content.md, the table of field types: from generator/site/schema.py FIELD_TYPES.
+- docs/templates.md, the templates and the variables each one gets: from generator/render/plan.py,
+  generator/render/pages.py and the views, by planning the repository's default site.
 
 A generated part of a hand-written file sits between `<!-- generated: NAME -->` and
 `<!-- end generated: NAME -->`. tests/test_docs.py fails when a committed file differs from
@@ -25,10 +25,10 @@ from typing import Any
 
 from generator.build import check_site
 from generator.cli import _parser
-from generator.pages import page_context
-from generator.plan import HTML_KINDS, template_names
-from generator.render import THEME_DIR
-from generator.schema import FACT_FIELDS, FACT_SCHEMA, FIELD_TYPES
+from generator.render.engine import THEME_DIR
+from generator.render.pages import page_context
+from generator.render.plan import HTML_KINDS, template_names
+from generator.site.schema import FACT_FIELDS, FACT_SCHEMA, FIELD_TYPES
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"

@@ -5,7 +5,7 @@ A template is the message's fixed text with `…` where the code fills something
 
 Where a message is found:
 - the message argument of the calls in SEEDS (`Diagnostic(...)`, `error_at(...)`, the
-  YAML parser's `_Problem(...)`, `UsageError(...)`, argparse type errors, ...), and
+  YAML parser's `YamlProblem(...)`, `UsageError(...)`, argparse type errors, ...), and
   `print(...)` calls whose text says `warning:` or `error:`;
 - followed from there: a variable is traced to what it is assigned; a parameter to what
   callers pass for it (`refuse("it is the root or home folder")`); a call to a function of
@@ -39,8 +39,8 @@ VAR = "…"
 SEEDS: dict[str, tuple[int, str]] = {
     "Diagnostic": (3, "message"),
     "error_at": (4, "message"),
-    "_Problem": (2, "message"),
-    "_Problem.at": (1, "message"),
+    "YamlProblem": (2, "message"),
+    "YamlProblem.at": (1, "message"),
     "UsageError": (0, ""),
     "PortUnavailable": (0, ""),
     "ArgumentTypeError": (0, ""),
@@ -51,11 +51,11 @@ SEEDS: dict[str, tuple[int, str]] = {
 }
 # Tables whose texts are put into messages: (module, name, which part of each entry).
 MESSAGE_TABLES = (
-    ("schema", "PATTERN_WORDS", "values"),
-    ("schema", "FORMAT_WORDS", "values"),
-    ("schema", "TYPE_WORDS", "values"),
-    ("yamlsrc", "_SYNTAX_HINTS", "second"),
-    ("yamlsrc", "_UNCLOSED", "values"),
+    ("site.schema", "PATTERN_WORDS", "values"),
+    ("site.schema", "FORMAT_WORDS", "values"),
+    ("site.schema", "TYPE_WORDS", "values"),
+    ("read.hints", "_SYNTAX_HINTS", "second"),
+    ("read.hints", "_UNCLOSED", "values"),
 )
 _MIN_LETTERS = 4
 
@@ -82,9 +82,10 @@ class _Source:
         self.modules: dict[str, ast.Module] = {}
         self.parents: dict[ast.AST, ast.AST] = {}
         self.functions: dict[str, list[_Function]] = {}
-        for path in sorted(GENERATOR.glob("*.py")):
+        for path in sorted(GENERATOR.rglob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-            self.modules[path.stem] = tree
+            module = ".".join(path.relative_to(GENERATOR).with_suffix("").parts)
+            self.modules[module] = tree
             for parent in ast.walk(tree):
                 for child in ast.iter_child_nodes(parent):
                     self.parents[child] = parent
@@ -92,13 +93,13 @@ class _Source:
                 if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                     in_class = isinstance(self.parents.get(node), ast.ClassDef)
                     self.functions.setdefault(node.name, []).append(
-                        _Function(path.stem, node, in_class))
+                        _Function(module, node, in_class))
                 elif isinstance(node, ast.ClassDef):
                     init = next((n for n in node.body if isinstance(n, ast.FunctionDef)
                                  and n.name == "__init__"), None)
                     if init is not None:
                         self.functions.setdefault(node.name, []).append(
-                            _Function(path.stem, init, True))
+                            _Function(module, init, True))
 
     def constant(self, module: str, name: str) -> str | int | float | None:
         value = vars(importlib.import_module(f"generator.{module}")).get(name)
@@ -119,8 +120,13 @@ class _Source:
                     yield module, node
 
 
+def _file(module: str) -> str:
+    """`read.yamlsrc` -> `generator/read/yamlsrc.py`."""
+    return f"generator/{module.replace('.', '/')}.py"
+
+
 def call_name(call: ast.Call) -> str:
-    """`Diagnostic`, `_Problem.at`, `doc.error` -> the dotted name of what is called."""
+    """`Diagnostic`, `YamlProblem.at`, `doc.error` -> the dotted name of what is called."""
     parts: list[str] = []
     func: ast.expr = call.func
     while isinstance(func, ast.Attribute):
@@ -161,12 +167,12 @@ class _Extractor:
         while self.todo:
             module, expr = self.todo.pop()
             for parts in self.templates(module, expr):
-                self.add("".join(parts), f"generator/{module}.py:{expr.lineno}")
+                self.add("".join(parts), f"{_file(module)}:{expr.lineno}")
         for module, name, part in MESSAGE_TABLES:
             table: Any = getattr(importlib.import_module(f"generator.{module}"), name)
             texts = table.values() if part == "values" else (entry[1] for entry in table)
             for text in texts:
-                self.add(str(text), f"generator/{module}.py: {name}")
+                self.add(str(text), f"{_file(module)}: {name}")
         return [Template(text, where) for text, where in sorted(self.found.items())]
 
     def add(self, text: str, where: str) -> None:

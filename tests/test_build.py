@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from generator.build import build_site, check_site
-from generator.pages import page_context
-from generator.plan import plan_pages
-from generator.render import RenderedPage, render_page
+from generator.render.engine import RenderedPage, render_page
+from generator.render.pages import page_context
+from generator.render.plan import plan_pages
 from tests.conftest import copy_case, copy_default_site, tree_bytes, write_files
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator.build import build_site
-from generator.quotes import fold
-from generator.yamlsrc import parse_yaml
+from generator.link.quotes import fold
+from generator.read.yamlsrc import parse_yaml
 from tests.conftest import REPO, copy_default_site, tree_bytes
 from tests.linkcheck import broken_links, parse_page
 

@@ -33,9 +33,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.config import FieldSpec
-from generator.schema import FIELD_TYPES, field_schema
-from generator.schemacheck import make_validator
+from generator.site.model import FieldSpec
+from generator.site.schema import FIELD_TYPES, field_schema
+from generator.site.schemacheck import make_validator
 from tests import docs_generate
 from tests.conftest import REPO, copy_default_site
 from tests.docs_messages import VAR, message_templates, normalize, template_pattern

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import render
+from generator.render import engine as render
 from tests.conftest import REPO, copy_case, tree_bytes, write_files
 from tests.hardening import BuiltSite, built_basic_site, error_lines
 
@@ -136,7 +136,7 @@ def test_the_swap_failing_leaves_the_old_output(built: BuiltSite,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     built.write({"site.yaml": (built.site / "site.yaml").read_text()
                  .replace("Basic test site", "Changed")})
-    monkeypatch.setattr("generator.write._renameat2", lambda: None)  # the portable path
+    monkeypatch.setattr("generator.write.staging._renameat2", lambda: None)  # the portable path
     _fail_after(monkeypatch, os, "rename", 1, errno.EXDEV)
     outcome = built.build()
     monkeypatch.undo()

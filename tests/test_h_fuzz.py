@@ -25,7 +25,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.yamlsrc import parse_yaml
+from generator.read.yamlsrc import parse_yaml
 from tests.conftest import tree_bytes
 from tests.hardening import audit_html, built_basic_site, run_cli
 

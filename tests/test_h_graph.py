@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator.config import RESERVED_FOLDERS
-from generator.quotes import find_quote, fold, fold_source
+from generator.link.quotes import find_quote, fold, fold_source
+from generator.site.config import RESERVED_FOLDERS
 from tests.conftest import tree_bytes
 from tests.hardening import BuiltSite, built_basic_site, error_lines
 

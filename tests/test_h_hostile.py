@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.markup import find_links, render_markdown
+from generator.link.markup import find_links, render_markdown
 from tests.conftest import copy_case, tree_bytes, write_files
 from tests.hardening import (
     BuiltSite,

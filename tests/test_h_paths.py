@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.write import MARKER
+from generator.write.staging import MARKER
 from tests.conftest import tree_bytes
 from tests.hardening import BuiltSite, built_basic_site, error_lines, run_cli
 

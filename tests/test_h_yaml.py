@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.yamlsrc import MAX_BYTES, MAX_DEPTH, MAX_VALUES, parse_yaml
+from generator.read.compose import MAX_DEPTH, MAX_VALUES
+from generator.read.yamlsrc import MAX_BYTES, parse_yaml
 from tests.hardening import BuiltSite, built_basic_site, error_lines
 
 ACME = "content/companies/acme.yaml"

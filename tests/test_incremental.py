@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.build import BuildResult, Options, build_site
-from generator.cache import CACHE_FILE, RECORDS_FILE
 from generator.errors import BuildFailed
+from generator.store.cache import CACHE_FILE, RECORDS_FILE
 from tests.conftest import copy_case, tree_bytes, write_files
 
 ACME = "content/companies/acme.yaml"
@@ -151,7 +151,7 @@ def test_a_damaged_or_foreign_cache_is_ignored_with_a_note(site: Path, tmp_path:
     elif damage == "foreign key":  # a cache made by someone else, e.g. committed to a repo
         monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "someone-else"))
     else:
-        import generator.cache as cache_module
+        import generator.store.inputs as cache_module
         monkeypatch.setattr(cache_module, "_generator_hash", lambda: b"another version")
     (out / ACME_PAGE).write_text("stale")
     (out / ACME_PAGE).touch()
@@ -294,15 +294,15 @@ def test_pages_left_for_later_are_made_by_the_next_build(site: Path, tmp_path: P
 
 
 def test_every_kind_of_page_is_named_in_page_kinds() -> None:
-    from generator import outputs
-    from generator.plan import HTML_KINDS, PAGE_KINDS
+    from generator.render import outputs
+    from generator.render.plan import HTML_KINDS, PAGE_KINDS
     assert set(PAGE_KINDS) == set(HTML_KINDS) | set(outputs._MAKERS)
 
 
 def test_a_dev_servers_unfinished_cache_is_finished_by_the_next_build(site: Path,
                                                                       tmp_path: Path) -> None:
-    from generator.cache import save_cache
-    from generator.serve import LATER
+    from generator.serve.rebuild import LATER
+    from generator.store.cache import save_cache
 
     out = tmp_path / "out"
     first = build(site, out)

@@ -8,7 +8,14 @@ import pytest
 
 from generator.build import check_site
 from generator.errors import BuildFailed
-from generator.link import ABOUT_LABEL, CITED_LABEL, MENTION_LABEL, Backlink, BacklinkGroup, Site
+from generator.link.link import (
+    ABOUT_LABEL,
+    CITED_LABEL,
+    MENTION_LABEL,
+    Backlink,
+    BacklinkGroup,
+    Site,
+)
 from tests.conftest import copy_case
 
 

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import SiteConfig, load_config
 from generator.errors import Diagnostic
-from generator.load import load_records
-from generator.yamlsrc import Document
+from generator.read.load import load_records
+from generator.read.yamlsrc import Document
+from generator.site.config import load_config
+from generator.site.model import SiteConfig
 from tests.conftest import copy_case, write_files
 
 SITE = """\
@@ -37,14 +38,14 @@ def make_site(root: Path, files: dict[str, str | bytes]) -> tuple[Path, SiteConf
 def load(root: Path, files: dict[str, str | bytes]) -> tuple[list[str], list[Found]]:
     """Record keys with their paths, and every diagnostic as (path, line, col, severity, msg)."""
     site, config = make_site(root, files)
-    content, diagnostics = load_records(site, config)
+    content, diagnostics = load_records(site, config.folders)
     keys = [f"{r.type}:{r.slug} {r.doc.path}" for r in content.records]
     return keys, sorted((d.path, d.line, d.col, d.severity, d.message) for d in diagnostics)
 
 
 def test_records_of_the_basic_case_in_sorted_order(tmp_path: Path) -> None:
     site = copy_case("basic", tmp_path)
-    content, diagnostics = load_records(site, load_config(site))
+    content, diagnostics = load_records(site, load_config(site).folders)
     assert diagnostics == []
     assert [(r.type, r.slug, r.doc.path) for r in content.records] == [
         ("city", "shelbyville", "content/cities/shelbyville.yaml"),
@@ -58,7 +59,7 @@ def test_records_of_the_basic_case_in_sorted_order(tmp_path: Path) -> None:
 
 def test_documents_hold_the_parsed_file(tmp_path: Path) -> None:
     site, config = make_site(tmp_path, {"content/cities/rome.yaml": "name: Rome\n"})
-    content, _ = load_records(site, config)
+    content, _ = load_records(site, config.folders)
     doc = content.records[0].doc
     assert isinstance(doc, Document)
     assert (doc.path, doc.text, doc.data) == ("content/cities/rome.yaml", "name: Rome\n",
@@ -90,7 +91,7 @@ def test_no_content_folder_means_no_records(tmp_path: Path) -> None:
 def test_empty_type_folder_is_fine(tmp_path: Path) -> None:
     site, config = make_site(tmp_path, {})
     (site / "content" / "cities").mkdir(parents=True)
-    content, diagnostics = load_records(site, config)
+    content, diagnostics = load_records(site, config.folders)
     assert (content.records, diagnostics) == ((), [])
 
 
@@ -177,14 +178,14 @@ def test_invalid_slug_file_names_are_errors(tmp_path: Path, name: str, suggestio
 
 def test_invalid_slug_is_not_a_known_record(tmp_path: Path) -> None:
     site, config = make_site(tmp_path, {"content/cities/Rome.yaml": "name: X\n"})
-    content, _ = load_records(site, config)
+    content, _ = load_records(site, config.folders)
     assert content.keys == frozenset()
 
 
 def test_unparsable_file_is_a_diagnostic_but_still_a_known_record(tmp_path: Path) -> None:
     site, config = make_site(tmp_path, {"content/cities/rome.yaml": "name: [Rome\n",
                                         "content/cities/oslo.yaml": "name: Oslo\n"})
-    content, diagnostics = load_records(site, config)
+    content, diagnostics = load_records(site, config.folders)
     assert [r.slug for r in content.records] == ["oslo"]
     assert content.keys == {"city:rome", "city:oslo"}
     assert [(d.path, d.line, d.col) for d in diagnostics] == [("content/cities/rome.yaml", 1, 7)]
@@ -222,7 +223,7 @@ def test_symlink_to_a_file_outside_the_site_is_refused(tmp_path: Path) -> None:
     secret = write_files(tmp_path, {"secret.yaml": "name: Secret\n"}) / "secret.yaml"
     (site / "content" / "cities").mkdir(parents=True)
     (site / "content" / "cities" / "secret.yaml").symlink_to(secret)
-    content, diagnostics = load_records(site, config)
+    content, diagnostics = load_records(site, config.folders)
     assert content.records == ()
     assert [(d.path, d.line, d.col, d.message) for d in diagnostics] == [
         ("content/cities/secret.yaml", 1, 1,
@@ -235,7 +236,7 @@ def test_symlinked_type_folder_outside_the_site_is_refused(tmp_path: Path) -> No
     elsewhere = write_files(tmp_path / "elsewhere", {"rome.yaml": "name: Rome\n"})
     (site / "content").mkdir()
     (site / "content" / "cities").symlink_to(elsewhere, target_is_directory=True)
-    content, diagnostics = load_records(site, config)
+    content, diagnostics = load_records(site, config.folders)
     assert content.records == ()
     assert [(d.path, d.message) for d in diagnostics] == [
         ("content/cities/rome.yaml",
@@ -248,7 +249,7 @@ def test_symlink_with_dot_dot_climbing_out_is_refused(tmp_path: Path) -> None:
     write_files(tmp_path, {"secret.yaml": "name: Secret\n"})
     (site / "content" / "cities").mkdir(parents=True)
     (site / "content" / "cities" / "secret.yaml").symlink_to("../../../secret.yaml")
-    content, diagnostics = load_records(site, config)
+    content, diagnostics = load_records(site, config.folders)
     assert content.records == ()
     assert [d.path for d in diagnostics] == ["content/cities/secret.yaml"]
 
@@ -257,7 +258,7 @@ def test_symlink_with_dot_dot_climbing_out_is_refused(tmp_path: Path) -> None:
 def test_symlink_within_the_site_is_read(tmp_path: Path) -> None:
     site, config = make_site(tmp_path, {"content/cities/rome.yaml": "name: Rome\n"})
     (site / "content" / "cities" / "roma.yaml").symlink_to("rome.yaml")
-    content, diagnostics = load_records(site, config)
+    content, diagnostics = load_records(site, config.folders)
     assert diagnostics == []
     assert [(r.slug, r.doc.data) for r in content.records] == [
         ("roma", {"name": "Rome"}), ("rome", {"name": "Rome"})]
@@ -268,7 +269,7 @@ def test_dangling_symlink_inside_the_site_cannot_be_read(tmp_path: Path) -> None
     site, config = make_site(tmp_path, {})
     (site / "content" / "cities").mkdir(parents=True)
     (site / "content" / "cities" / "gone.yaml").symlink_to("nowhere.yaml")
-    content, diagnostics = load_records(site, config)
+    content, diagnostics = load_records(site, config.folders)
     assert content.records == ()
     assert diagnostics == [Diagnostic("content/cities/gone.yaml", 1, 1,
                                       "cannot read: No such file or directory")]
@@ -279,6 +280,6 @@ def test_site_reached_through_a_symlink_still_reads_its_files(tmp_path: Path) ->
     site, config = make_site(tmp_path, {"content/cities/rome.yaml": "name: Rome\n"})
     alias = tmp_path / "alias"
     alias.symlink_to(site, target_is_directory=True)
-    content, diagnostics = load_records(alias, config)
+    content, diagnostics = load_records(alias, config.folders)
     assert diagnostics == []
     assert [r.slug for r in content.records] == ["rome"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.markup import classify_link, find_links, render_markdown
+from generator.link.markup import classify_link, find_links, render_markdown
 
 TYPES = frozenset({"company", "city"})
 

@@ -10,14 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from generator import feeds, search, timeline
 from generator.build import build_site, check_site
-from generator.config import TypeSpec
-from generator.jsonld import schema_type, script_json
-from generator.outputs import render_file
-from generator.plan import Page, plan_pages
-from generator.validate import Fact, Record
-from generator.yamlsrc import Document
+from generator.check.validate import Fact, Record
+from generator.read.yamlsrc import Document
+from generator.render import feeds, timeline
+from generator.render.jsonld import schema_type, script_json
+from generator.render.outputs import render_file
+from generator.render.plan import Page, plan_pages
+from generator.site.model import TypeSpec
+from generator.write import pagefind as search
 from tests.conftest import copy_case, write_files
 
 ATOM = "{http://www.w3.org/2005/Atom}"

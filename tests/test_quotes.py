@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.quotes import QuoteMark, anchor_for, find_quote, fold, fold_source, mark_quotes
+from generator.link.quotes import QuoteMark, anchor_for, find_quote, fold, fold_source, mark_quotes
 
 TEXT = "Currently, we do not  sell\nour “technology”,\n\nsaid the Redmond-based company."
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from benchmarks.peer.convert import write_site
 from benchmarks.synth import make_corpus
-from generator.build import check_site, render_site
+from generator.build import check_site
+from generator.render.batch import render_site
 
 
 def cpu_seconds(site: Path) -> float:

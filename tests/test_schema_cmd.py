@@ -6,9 +6,9 @@ import json
 
 from jsonschema import Draft202012Validator
 
-from generator.config import load_config
-from generator.schema import schema_json
-from generator.yamlsrc import parse_yaml
+from generator.read.yamlsrc import parse_yaml
+from generator.site.config import load_config
+from generator.site.schema import schema_json
 from tests.conftest import copy_default_site, tree_bytes
 
 

@@ -12,7 +12,7 @@ import pytest
 from benchmarks.peer.convert import write_site
 from benchmarks.synth import make_corpus
 from generator.build import build_site
-from generator.search import SHARD_PAGES, plan_shards, shard_bundle, shard_number
+from generator.render.shards import SHARD_PAGES, plan_shards, shard_bundle, shard_number
 from tests.gates import new_context, serve
 
 RECORDS = 2 * SHARD_PAGES + 100  # three shards

@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
-from generator.config import SiteConfig, load_config, parse_config
+from generator.check.validate import Record, validate_records
 from generator.errors import BuildFailed, Diagnostic
-from generator.load import RawRecord
-from generator.validate import Record, validate_records
-from generator.yamlsrc import Document, parse_yaml
+from generator.read.load import RawRecord
+from generator.read.yamlsrc import Document, parse_yaml
+from generator.site.config import load_config, parse_config
+from generator.site.model import SiteConfig
 from tests.conftest import CASES, write_files
 
 SITE = """\

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.write import MARKER, Staging, check_output_dir
+from generator.write.staging import MARKER, Staging, check_output_dir
 from tests.conftest import copy_case, tree_bytes
 
 

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import Diagnostic
-from generator.yamlsrc import MAX_BYTES, MAX_DEPTH, MAX_VALUES, Document, parse_yaml
+from generator.read.compose import MAX_DEPTH, MAX_VALUES
+from generator.read.yamlsrc import MAX_BYTES, Document, parse_yaml
 
 BOM = "\ufeff"
 

@@ -1,0 +1,1 @@
+"""check: raw records -> typed records, validated against their type's JSON Schema."""

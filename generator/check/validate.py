@@ -1,0 +1,123 @@
+"""Raw records -> typed records, checked against the JSON Schema of their type."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from generator.errors import Diagnostic
+from generator.read.load import RawRecord
+from generator.read.marks import KeyPath
+from generator.read.yamlsrc import Document
+from generator.site.model import SiteConfig
+from generator.site.schema import record_schema
+from generator.site.schemacheck import make_validator, schema_problems
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One sourced statement of a record; `number` counts from 1 within the record."""
+
+    number: int
+    text: str
+    source: str
+    quote: str
+    date: str | None = None
+    about: tuple[str, ...] = ()
+
+    def __reduce__(self) -> tuple[type[Fact], tuple[Any, ...]]:
+        # Pickled for the build cache; the default for slotted dataclasses is far slower.
+        return Fact, (self.number, self.text, self.source, self.quote, self.date, self.about)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Record:
+    """A record that matches its type. `fields` holds the values given, in declared order."""
+
+    type: str
+    slug: str
+    title: str
+    fields: dict[str, Any]
+    facts: tuple[Fact, ...]
+    doc: Document
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return Record, (self.type, self.slug, self.title, self.fields, self.facts, self.doc)
+
+    @property
+    def key(self) -> str:
+        """`type:slug`, unique across the site."""
+        return f"{self.type}:{self.slug}"
+
+    @property
+    def path(self) -> str:
+        """The content file, relative to the site folder."""
+        return self.doc.path
+
+
+class ValidationMemo(Protocol):
+    """Reuses the last build's validation of unchanged records (see cache.RecordMemo)."""
+
+    def validate(self, types: bytes, raw: RawRecord,
+                 run: Callable[[RawRecord], tuple[Record | None, list[Diagnostic]]]
+                 ) -> tuple[Record | None, list[Diagnostic]]: ...
+
+
+def validate_records(config: SiteConfig, raw_records: list[RawRecord],
+                     memo: ValidationMemo | None = None
+                     ) -> tuple[list[Record], list[Diagnostic]]:
+    """Typed records and a diagnostic for every value that does not match its type.
+
+    A record with errors is still returned, holding only its valid fields and facts, so
+    that linking can report the problems in the rest of it in the same run.
+    """
+    validators: dict[str, Any] = {}
+
+    def validate(raw: RawRecord) -> tuple[Record | None, list[Diagnostic]]:
+        if raw.type not in validators:  # made only when a record of the type needs checking
+            validators[raw.type] = make_validator(record_schema(config.type(raw.type)))
+        problems = schema_problems(raw.doc, validators[raw.type])
+        record = _typed_record(config, raw, {_faulty_part(p.keypath) for p in problems}) \
+            if isinstance(raw.doc.data, dict) else None
+        return record, [p.diagnostic for p in problems]
+
+    records: list[Record] = []
+    diagnostics: list[Diagnostic] = []
+    types = repr(config.types).encode()
+    for raw in raw_records:
+        record, problems = memo.validate(types, raw, validate) if memo else validate(raw)
+        diagnostics.extend(problems)
+        if record is not None:
+            records.append(record)
+    return records, diagnostics
+
+
+def _faulty_part(keypath: KeyPath) -> KeyPath:
+    """The part of a record an error spoils: one field, or one whole fact."""
+    return keypath[:2] if keypath[:1] == ("facts",) else keypath[:1]
+
+
+def _typed_record(config: SiteConfig, raw: RawRecord, faulty: set[KeyPath]) -> Record:
+    type_spec = config.type(raw.type)
+    data: dict[str, Any] = raw.doc.data
+    fields = {f.name: data[f.name] for f in type_spec.fields
+              if data.get(f.name) is not None and (f.name,) not in faulty}
+    items = data.get("facts") if ("facts",) not in faulty else None
+    facts = tuple(_fact(n, item) for n, item in enumerate(items or (), start=1)
+                  if ("facts", n - 1) not in faulty)
+    title = fields.get(type_spec.title_field, raw.slug)
+    return Record(raw.type, raw.slug, str(title).strip(), fields, facts, raw.doc)
+
+
+def _fact(number: int, item: dict[str, Any]) -> Fact:
+    date = item.get("date")
+    return Fact(
+        number=number,
+        text=item["text"],
+        source=item["source"],
+        quote=item["quote"],
+        # A bare year is a YAML integer; dates are kept as text so they sort as written.
+        date=f"{date:04d}" if isinstance(date, int) else date,
+        about=tuple(item.get("about") or ()),
+    )

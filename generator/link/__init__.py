@@ -1,0 +1,1 @@
+"""link: typed records -> the linked Site (refs resolved, backlinks, quotes found in sources)."""

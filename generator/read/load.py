@@ -1,0 +1,186 @@
+"""Find and read the site's input files: content/**/*.yaml and static/ (the only reader)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.errors import Diagnostic, did_you_mean
+from generator.read.yamlsrc import Document, parse_yaml
+from generator.urls import SLUG, WINDOWS_DEVICES, suggest_slug
+
+CONTENT_DIR = "content"
+TEMPLATES_DIR = "templates"
+STATIC_DIR = "static"
+RECORD_SUFFIX = ".yaml"
+_SLUG = re.compile(SLUG)
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """One content file, parsed but not yet checked against its type."""
+
+    type: str
+    slug: str
+    doc: Document
+
+    def __reduce__(self) -> tuple[Any, tuple[str, str, Document]]:
+        return RawRecord, (self.type, self.slug, self.doc)
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """The records under content/, and the key of every record file, readable or not."""
+
+    records: tuple[RawRecord, ...]
+    keys: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class StaticFile:
+    """A file copied verbatim: `source` on disk to `dest` in the output."""
+
+    dest: str
+    source: Path
+
+
+Parse = Callable[[str, bytes], Document | Diagnostic]  # parse_yaml, or a memo of it
+
+
+def load_records(site_dir: Path, by_folder: Mapping[str, str], parse: Parse = parse_yaml
+                 ) -> tuple[Content, list[Diagnostic]]:
+    """Every record file under content/, parsed; diagnostics for files that cannot be.
+
+    `by_folder` maps each record type's folder to the type's name.
+    """
+    content = site_dir / CONTENT_DIR
+    root = os.path.realpath(site_dir)
+    records: list[RawRecord] = []
+    keys: set[str] = set()
+    diagnostics: list[Diagnostic] = []
+    for entry in _sorted_entries(content):
+        rel = f"{CONTENT_DIR}/{entry.name}"
+        if entry.is_dir() and entry.name in by_folder:
+            found, problems = _load_folder(root, Path(entry.path), by_folder[entry.name], keys,
+                                           parse)
+            records.extend(found)
+            diagnostics.extend(problems)
+        elif entry.is_dir():
+            diagnostics.append(Diagnostic(rel, 1, 1, f"folder '{entry.name}' is not a record "
+                                          f"type's folder{did_you_mean(entry.name, by_folder)}; "
+                                          f"the folders are {', '.join(sorted(by_folder))}"))
+        else:
+            diagnostics.append(Diagnostic(rel, 1, 1, "ignored: records go in "
+                                          f"{CONTENT_DIR}/<folder>/<slug>{RECORD_SUFFIX}",
+                                          "warning"))
+    return Content(tuple(records), frozenset(keys)), diagnostics
+
+
+def _sorted_entries(folder: Path) -> list[os.DirEntry[str]]:
+    # Hidden files and editors' backups are not content.
+    try:
+        with os.scandir(folder) as entries:
+            return sorted((e for e in entries if not e.name.startswith(".")
+                           and not e.name.endswith("~")), key=lambda e: e.name)
+    except FileNotFoundError:
+        return []
+
+
+def _load_folder(root: str, folder: Path, type_name: str, keys: set[str], parse: Parse
+                 ) -> tuple[list[RawRecord], list[Diagnostic]]:
+    records: list[RawRecord] = []
+    diagnostics: list[Diagnostic] = []
+    # Resolving links costs system calls, so the folder is resolved once and a file
+    # only when it is a link itself.
+    folder_outside = _outside(root, folder)
+    for entry in _sorted_entries(folder):
+        rel = f"{CONTENT_DIR}/{folder.name}/{entry.name}"
+        stem, suffix = os.path.splitext(entry.name)
+        if entry.is_dir() or suffix != RECORD_SUFFIX:
+            hint = f"; rename it to {stem}{RECORD_SUFFIX}" if suffix == ".yml" else ""
+            diagnostics.append(Diagnostic(rel, 1, 1, f"ignored: not a {RECORD_SUFFIX} file{hint}",
+                                          "error" if hint else "warning"))
+            continue
+        if not _SLUG.fullmatch(stem):
+            diagnostics.append(Diagnostic(rel, 1, 1, f"'{stem}' is not a valid slug: use "
+                                          "lowercase letters, digits and '-' (e.g. "
+                                          f"'{suggest_slug(stem)}{RECORD_SUFFIX}')"))
+            continue
+        if stem in WINDOWS_DEVICES:
+            diagnostics.append(Diagnostic(rel, 1, 1, f"'{stem}' is a device name on Windows, "
+                                          "where a page of that name cannot be served; rename "
+                                          "the file"))
+            continue
+        keys.add(f"{type_name}:{stem}")
+        outside = folder_outside or (_outside(root, Path(entry.path)) if entry.is_symlink()
+                                     else "")
+        if outside:
+            diagnostics.append(Diagnostic(rel, 1, 1, outside))
+            continue
+        try:
+            raw = Path(entry.path).read_bytes()
+        except OSError as exc:
+            diagnostics.append(Diagnostic(rel, 1, 1, f"cannot read: {exc.strerror}"))
+            continue
+        doc = parse(rel, raw)
+        if isinstance(doc, Diagnostic):
+            diagnostics.append(doc)
+        else:
+            records.append(RawRecord(type_name, stem, doc))
+    return records, diagnostics
+
+
+def _outside(root: str, path: Path) -> str:
+    """Why `path` may not be read (a link that leads out of `root`, a real path), or ''."""
+    if os.path.commonpath([os.path.realpath(path), root]) != root:
+        return "a symbolic link that leads outside the site; copy the file in instead"
+    return ""
+
+
+def list_static_files(folder: Path, site_dir: Path) -> tuple[list[StaticFile], list[Diagnostic]]:
+    """Every file under `folder` (recursively, hidden files skipped), in a stable order."""
+    root = os.path.realpath(site_dir)
+    files: list[StaticFile] = []
+    diagnostics: list[Diagnostic] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        # os.walk does not follow a linked folder; one that leads out is still a mistake.
+        diagnostics += _links_out(root, site_dir, [Path(dirpath, d) for d in dirnames])
+        for name in sorted(n for n in filenames if not n.startswith(".")):
+            path = Path(dirpath, name)
+            dest = path.relative_to(folder).as_posix()
+            outside = _outside(root, path)
+            if outside:
+                diagnostics.append(Diagnostic(path.relative_to(site_dir).as_posix(), 1, 1,
+                                              outside))
+            else:
+                files.append(StaticFile(dest, path))
+    return files, diagnostics
+
+
+def list_links_out(folder: Path, site_dir: Path) -> list[Diagnostic]:
+    """An error for `folder` or anything in it that is a symbolic link leading out of the site.
+
+    For templates/: Jinja2 follows links, so a template could otherwise read any file.
+    """
+    root = os.path.realpath(site_dir)
+    if not os.path.lexists(folder):
+        return []
+    outside = _outside(root, folder)
+    if outside:
+        return [Diagnostic(folder.relative_to(site_dir).as_posix(), 1, 1, outside)]
+    diagnostics: list[Diagnostic] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        diagnostics += _links_out(root, site_dir, [Path(dirpath, n)
+                                                   for n in sorted(dirnames + filenames)])
+    return diagnostics
+
+
+def _links_out(root: str, site_dir: Path, paths: list[Path]) -> list[Diagnostic]:
+    return [Diagnostic(path.relative_to(site_dir).as_posix(), 1, 1, outside)
+            for path in paths if path.is_symlink() and (outside := _outside(root, path))]

@@ -1,0 +1,75 @@
+"""Every page of a checked site rendered in order, on one core or shared among forked workers."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from generator.errors import Diagnostic
+from generator.link.link import Site
+from generator.read.load import StaticFile
+from generator.render.engine import RenderedPage, render_page
+from generator.render.plan import Page
+
+Progress = Callable[[int, int], None]  # called with (pages done, pages in all)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedSite:
+    """A site that loaded, validated and linked, with what it needs to be rendered."""
+
+    site: Site
+    env: jinja2.Environment
+    pages: tuple[Page, ...]
+    static: tuple[StaticFile, ...]
+    warnings: tuple[Diagnostic, ...]
+
+    def record_pages(self) -> list[str]:
+        """The output paths of the record pages: what the search index is made from."""
+        return [page.path for page in self.pages if page.kind == "record"]
+
+
+def render_site(checked: CheckedSite, site_dir: Path, jobs: int = 1,
+                pages: Sequence[Page] | None = None) -> Iterator[RenderedPage | Diagnostic]:
+    """Every page of a checked site (or just `pages`), in order; a Diagnostic where one failed.
+
+    With jobs > 1 the pages are shared among that many forked processes. Each page is
+    made from the read-only site alone, so the output is the same as with one job.
+    """
+    todo = checked.pages if pages is None else pages
+    if jobs <= 1 or len(todo) < _PARALLEL_FROM or \
+            "fork" not in multiprocessing.get_all_start_methods():
+        for page in todo:
+            yield render_page(checked.env, checked.site, page, site_dir)
+        return
+    # Forked workers get the site through memory, not pickling: only page numbers travel.
+    # Pages are handed out a batch at a time, the next one while this one is written, so
+    # rendered pages never pile up in memory faster than they are written.
+    batches = [range(start, min(start + _BATCH, len(todo)))
+               for start in range(0, len(todo), _BATCH)]
+    with multiprocessing.get_context("fork").Pool(
+            jobs, initializer=_worker_start, initargs=(checked, site_dir, todo)) as pool:
+        current = pool.imap(_render_nth, batches[0], chunksize=32)
+        for batch in batches[1:]:
+            following = pool.imap(_render_nth, batch, chunksize=32)
+            yield from current
+            current = following
+        yield from current
+
+
+_PARALLEL_FROM = 64  # fewer pages render faster than worker processes start
+_BATCH = 1024
+_worker_site: list[tuple[CheckedSite, Path, Sequence[Page]]] = []  # set once in each worker
+
+
+def _worker_start(checked: CheckedSite, site_dir: Path, pages: Sequence[Page]) -> None:
+    _worker_site.append((checked, site_dir, pages))
+
+
+def _render_nth(index: int) -> RenderedPage | Diagnostic:
+    checked, site_dir, pages = _worker_site[0]
+    return render_page(checked.env, checked.site, pages[index], site_dir)

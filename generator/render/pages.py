@@ -1,0 +1,242 @@
+"""What each page's template is given: the views of the site, the page and its records."""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from generator import urls
+from generator.link.link import Site
+from generator.render import timeline
+from generator.render.jsonld import LinkedData, script_json
+from generator.render.plan import Page
+from generator.render.shards import plan_shards, shard_bundle
+from generator.render.text import markdown_text, shorten
+from generator.render.views import (
+    FactView,
+    FieldView,
+    LinkView,
+    PageBuilder,
+    RecordView,
+    type_fields,
+)
+from generator.site.schema import SOURCE_TYPE
+
+LATEST_FACTS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    label: str
+    url: str
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SiteView:
+    """The site as every template sees it."""
+
+    title: str
+    description: str
+    language: str
+    base_url: str
+    home_url: str
+    stylesheet_url: str
+    data_url: str
+    timeline_url: str
+    search_url: str
+    feed_url: str  # empty when there is no feed (no base URL)
+    nav: tuple[NavItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PageView:
+    """The page being rendered: its title, description and public URL (if known)."""
+
+    kind: str
+    path: str
+    title: str
+    description: str
+    canonical: str
+    jsonld: Markup  # schema.org JSON-LD, safe inside <script>; empty when the page has none
+
+
+@dataclass(frozen=True, slots=True)
+class TypeSummary:
+    name: str
+    label: str
+    plural: str
+    url: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    """One row of a list page."""
+
+    title: str
+    url: str
+    fields: dict[str, FieldView]
+    count: int  # facts, or for a source the facts that cite it
+
+
+def page_context(site: Site, page: Page) -> tuple[dict[str, Any], frozenset[str]]:
+    """What the template of `page` is given, and the records it depends on."""
+    builder = PageBuilder(site, page.path)
+    title, description, extra = _CONTEXTS[page.kind](builder, page)
+    linked = _linked_data(builder, page, title, description, extra)
+    jsonld = Markup(script_json(linked)) if linked else Markup("")
+    context = {
+        "site": _site_view(builder, page),
+        "page": PageView(page.kind, page.path, title, description, _canonical(site, page),
+                         jsonld),
+        "root": builder.root,
+        **extra,
+    }
+    # Lists show every record of their type in full; the home page and the timeline show
+    # every record's dated facts ("~*": a change to any record's title or facts).
+    membership = {"list": {f"{page.key}:*"}, "home": {"~*"}, "timeline": {"~*"},
+                  "search": {"~*"}}.get(page.kind, set())
+    return context, builder.depends_on() | membership
+
+
+_Context = tuple[str, str, dict[str, Any]]  # title, description, template variables
+
+
+def _record_context(builder: PageBuilder, page: Page) -> _Context:
+    view = builder.record_view(builder.site.records[page.key])
+    return view.title, _record_description(builder.site, view), {"record": view}
+
+
+def _list_context(builder: PageBuilder, page: Page) -> _Context:
+    site = builder.site
+    type_spec = site.config.type(page.key)
+    records = site.by_type[page.key]
+    return type_spec.plural, f"{type_spec.plural} in {site.config.title}", {
+        "type": _type_summary(builder, page.key),
+        # Only columns that some record fills in.
+        "columns": tuple(f for f in type_fields(type_spec)
+                         if any(f.name in r.fields for r in records)),
+        "count_label": "Cited by facts" if page.key == SOURCE_TYPE else "Facts",
+        "items": tuple(_list_item(builder, r.key) for r in records),
+    }
+
+
+def _home_context(builder: PageBuilder, page: Page) -> _Context:
+    config = builder.site.config
+    return config.title, config.description, {
+        "types": tuple(_type_summary(builder, t.name) for t in config.types),
+        "latest_facts": _latest_facts(builder),
+        "fact_count": sum(len(r.facts) for r in builder.site.records.values()),
+    }
+
+
+def _not_found_context(builder: PageBuilder, page: Page) -> _Context:
+    return "Page not found", "There is no page at this address.", {}
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineYear:
+    """One year of the timeline page: its dated facts, oldest first."""
+
+    year: str
+    anchor: str
+    facts: tuple[FactView, ...]
+
+
+def _timeline_context(builder: PageBuilder, page: Page) -> _Context:
+    site = builder.site
+    dated = timeline.dated_facts(site.records_in_order())
+    years = tuple(TimelineYear(year, f"year-{year}",
+                               tuple(builder.fact_view(d.record, d.fact) for d in group))
+                  for year, group in timeline.by_year(dated))
+    description = timeline.describe(dated) if dated else "No dated facts yet."
+    return "Timeline", description, {"years": years, "chart": timeline.chart(dated)}
+
+
+def _search_context(builder: PageBuilder, page: Page) -> _Context:
+    config = builder.site.config
+    return "Search", f"Search the fact sheets of {config.title}.", {
+        "types": tuple(_type_summary(builder, t.name) for t in config.types),
+        "search_script_url": builder.url(urls.SEARCH_SCRIPT),
+        "bundle_url": builder.url(urls.SEARCH_BUNDLE),
+        # A big site's index comes in shards; the page merges the others into the first.
+        "shard_urls": tuple(builder.url(shard_bundle(number)) for number in sorted(
+            plan_shards([builder.site.page_path(key) for key in builder.site.records]))
+            if number > 0),
+    }
+
+
+_CONTEXTS = {"record": _record_context, "list": _list_context, "home": _home_context,
+             "not-found": _not_found_context, "timeline": _timeline_context,
+             "search": _search_context}
+
+
+def _linked_data(builder: PageBuilder, page: Page, title: str, description: str,
+                 extra: dict[str, Any]) -> dict[str, Any] | None:
+    """The JSON-LD of a page, or None for pages that describe nothing (404, search)."""
+    linked = LinkedData(builder.site, markdown_text(builder.site))
+    if page.kind == "record":
+        return linked.record(builder.site.records[page.key], description)
+    if page.kind == "home":
+        return linked.website()
+    if page.kind == "list":
+        return linked.collection(title, page.path, len(builder.site.by_type[page.key]))
+    if page.kind == "timeline":
+        return linked.collection(title, page.path, sum(len(y.facts) for y in extra["years"]))
+    return None
+
+
+def _record_description(site: Site, view: RecordView) -> str:
+    for prose in view.prose:
+        if prose.type == "markdown":
+            return shorten(markdown_text(site)(prose.value))
+        return shorten(" ".join(prose.paragraphs))
+    facts = len(view.facts)
+    return f"{view.type_label}: {view.title}, with {facts} sourced fact{'s' * (facts != 1)}."
+
+
+def _site_view(builder: PageBuilder, page: Page) -> SiteView:
+    config = builder.site.config
+    nav = tuple(NavItem(t.plural, builder.url(urls.list_page(t.folder)),
+                        page.key == t.name or (page.kind == "record"
+                                               and page.key.startswith(t.name + ":")))
+                for t in config.types)
+    return SiteView(config.title, config.description, config.language, config.base_url or "",
+                    builder.url(urls.HOME), builder.url(urls.STYLESHEET),
+                    builder.url(urls.SITE_DATA), builder.url(urls.TIMELINE),
+                    builder.url(urls.SEARCH), builder.url(urls.FEED) if config.base_url else "",
+                    nav)
+
+
+def _canonical(site: Site, page: Page) -> str:
+    base = site.config.base_url
+    return urls.absolute(base, page.path) if base and page.kind != "not-found" else ""
+
+
+def _type_summary(builder: PageBuilder, type_name: str) -> TypeSummary:
+    t = builder.site.config.type(type_name)
+    return TypeSummary(t.name, t.label, t.plural, builder.url(urls.list_page(t.folder)),
+                       len(builder.site.by_type[t.name]))
+
+
+def _list_item(builder: PageBuilder, key: str) -> ListItem:
+    record = builder.site.records[key]
+    type_spec = builder.site.config.type(record.type)
+    fields = {f.name: builder.field_view(f, record.fields[f.name])
+              for f in type_fields(type_spec) if f.name in record.fields}
+    link: LinkView = builder.link(key)
+    cited = sum(len(mark.citations) for mark in builder.site.quote_marks.get(key, ()))
+    return ListItem(record.title, link.url, fields,
+                    cited if record.type == SOURCE_TYPE else len(record.facts))
+
+
+def _latest_facts(builder: PageBuilder) -> tuple[FactView, ...]:
+    dated = ((fact.date, record.key, -fact.number, fact)
+             for record in builder.site.records.values() for fact in record.facts if fact.date)
+    latest = heapq.nlargest(LATEST_FACTS, dated, key=lambda item: item[:3])
+    return tuple(builder.fact_view(builder.site.records[key], fact)
+                 for _, key, _, fact in latest)

@@ -1,0 +1,87 @@
+"""Which files a site has: every output path, the kind of page it is, and its templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator import urls
+from generator.errors import Diagnostic
+from generator.link.link import Site
+from generator.read.load import STATIC_DIR, StaticFile
+from generator.render import feeds
+from generator.urls import SEARCH_BUNDLE
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One output file: `kind` says how it is made, `key` which type or record it shows."""
+
+    path: str
+    kind: str
+    key: str = ""
+    origin: str = ""
+
+
+HTML_KINDS = ("home", "list", "record", "not-found", "timeline", "search")
+PAGE_KINDS = (*HTML_KINDS, "site-data", "graph", "type-csv", "type-schema", "record-data",
+              "feed", "robots", "sitemap")
+CONFIG = "site.yaml"
+
+
+def plan_pages(site: Site) -> tuple[Page, ...]:
+    """Every page and data file the site has, each with the input that asks for it."""
+    pages = [Page(urls.HOME, "home", origin=CONFIG),
+             Page(urls.NOT_FOUND, "not-found", origin=CONFIG),
+             Page(urls.TIMELINE, "timeline", origin=CONFIG),
+             Page(urls.SEARCH, "search", origin=CONFIG),
+             Page(urls.SITE_DATA, "site-data", origin=CONFIG),
+             Page(urls.GRAPH_DATA, "graph", origin=CONFIG)]
+    for t in site.config.types:
+        pages += [Page(urls.list_page(t.folder), "list", t.name, CONFIG),
+                  Page(urls.type_csv(t.name), "type-csv", t.name, CONFIG),
+                  Page(urls.type_schema(t.name), "type-schema", t.name, CONFIG)]
+        for record in site.by_type[t.name]:
+            pages.append(Page(urls.record_page(t.folder, record.slug), "record", record.key,
+                              record.path))
+            pages.append(Page(urls.record_data(t.folder, record.slug), "record-data",
+                              record.key, record.path))
+    if site.config.base_url:
+        sitemaps = feeds.sitemap_names(len(sitemap_paths(pages)))
+        pages += [Page(urls.FEED, "feed", origin=CONFIG),
+                  Page(urls.ROBOTS, "robots", origin=CONFIG),
+                  *(Page(name, "sitemap", origin=CONFIG) for name in sitemaps)]
+    return tuple(pages)
+
+
+def sitemap_paths(pages: list[Page] | tuple[Page, ...]) -> list[str]:
+    """The pages a sitemap lists: every HTML page but the 404 page."""
+    return [p.path for p in pages if p.kind in HTML_KINDS and p.kind != "not-found"]
+
+
+def template_names(site: Site, page: Page) -> list[str]:
+    """The templates that may render `page`, most specific first."""
+    if page.kind == "record":
+        return [f"{site.records[page.key].type}.html", "record.html"]
+    if page.kind == "list":
+        return [f"{page.key}-list.html", "list.html"]
+    return {"home": ["home.html"], "not-found": ["404.html"], "timeline": ["timeline.html"],
+            "search": ["search.html"]}[page.kind]
+
+
+def plan_collisions(pages: tuple[Page, ...], static: list[StaticFile]) -> list[Diagnostic]:
+    """An error naming every input when two of them would write one output path."""
+    claims: dict[str, list[str]] = {}
+    for page in pages:
+        claims.setdefault(page.path, []).append(page.origin)
+    for f in static:
+        claims.setdefault(f.dest, []).append(f"{STATIC_DIR}/{f.dest}")
+    # The search index is written after everything else, over whatever is in its folder.
+    diagnostics = [Diagnostic(f"{STATIC_DIR}/{f.dest}", 1, 1, f"'{SEARCH_BUNDLE}' holds the "
+                              "search index, which the build writes; move this file elsewhere")
+                   for f in static if f.dest.startswith(SEARCH_BUNDLE)]
+    for path, origins in sorted(claims.items()):
+        if len(origins) > 1:
+            names = " and ".join(sorted(origins))
+            diagnostics += [Diagnostic(o, 1, 1, f"output path '{path}' is written by both {names}")
+                            for o in sorted(set(origins))]
+    return diagnostics

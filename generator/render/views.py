@@ -1,0 +1,297 @@
+"""Records -> what templates see. Kept apart from the model so templates stay simple.
+
+Every view is built for one output page, so its URLs are relative to that page, and the
+builder notes each record the page shows: that set is the page's dependencies.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator import urls
+from generator.check.validate import Fact, Record
+from generator.link.link import Backlink, Site
+from generator.link.quotes import QuoteMark
+from generator.site.model import FieldSpec, TypeSpec
+from generator.site.schema import FIELD_TYPES, SOURCE_TEXT_FIELD, SOURCE_TYPE
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class LinkView:
+    """A link to a record (or one of its facts) from the page being built."""
+
+    title: str
+    url: str
+    type_label: str = ""
+    fact: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FieldView:
+    """One field's value, ready to show; which attributes are set depends on `type`."""
+
+    name: str
+    label: str
+    type: str
+    value: Any = None
+    text: str = ""
+    links: tuple[LinkView, ...] = ()
+    items: tuple[str, ...] = ()
+    paragraphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FactView:
+    """A fact with its citation: the quote, its source, and the passage on the source page."""
+
+    number: int
+    anchor: str
+    text: str
+    quote: str
+    date: str | None
+    date_label: str
+    record: LinkView
+    source: LinkView
+    quote_url: str
+    about: tuple[LinkView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BacklinkItem:
+    """A record that links here, and which of its facts do (if any)."""
+
+    title: str
+    url: str
+    type_label: str
+    facts: tuple[LinkView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BacklinkView:
+    """'What links here': records grouped under one label."""
+
+    label: str
+    items: tuple[BacklinkItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of a source's text; `marked` when facts quote it.
+
+    A quoted passage's first segment carries its `anchor`; its last lists the facts
+    that quote it in `cited_by`.
+    """
+
+    text: str
+    marked: bool = False
+    anchor: str = ""
+    cited_by: tuple[LinkView, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RecordView:
+    """Everything a record page shows."""
+
+    type: str
+    type_label: str
+    type_plural: str
+    list_url: str
+    slug: str
+    title: str
+    details: tuple[FieldView, ...]
+    prose: tuple[FieldView, ...]
+    facts: tuple[FactView, ...]
+    dated: tuple[FactView, ...]  # the dated facts, oldest first
+    backlinks: tuple[BacklinkView, ...]
+    passages: tuple[tuple[Segment, ...], ...]
+    data_url: str
+
+
+SUMMARY = "~"  # marks a dependency on a record's title and facts, not all of it
+
+
+@dataclass
+class PageBuilder:
+    """Builds the views of one page: relative URLs from `path`, and the records it uses."""
+
+    site: Site
+    path: str
+    used: set[str] = field(default_factory=set)  # records shown in full
+    linked: set[str] = field(default_factory=set)  # records shown by title and facts only
+
+    def depends_on(self) -> frozenset[str]:
+        """The records this page shows: "key" in full, "~key" by its title and facts."""
+        return frozenset(self.used | {SUMMARY + key for key in self.linked - self.used})
+
+    @property
+    def root(self) -> str:
+        return urls.root_of(self.path)
+
+    def url(self, target: str) -> str:
+        """A relative link from this page to the site path `target`."""
+        return urls.relative(self.path, target)
+
+    def record_url(self, key: str, anchor: str = "") -> str:
+        self.linked.add(key)
+        return self.url(self.site.page_path(key)) + (f"#{anchor}" if anchor else "")
+
+    def link(self, key: str, fact: int = 0) -> LinkView:
+        """A link to record `key`, or to its fact number `fact`."""
+        record = self.site.records[key]
+        url = self.record_url(key, f"fact-{fact}" if fact else "")
+        return LinkView(record.title, url, self.site.config.type(record.type).label, fact)
+
+    def record_view(self, record: Record) -> RecordView:
+        type_spec = self.site.config.type(record.type)
+        self.used.add(record.key)
+        shown = [f for f in type_spec.fields if f.name in record.fields
+                 and f.name != type_spec.title_field and not is_source_text(record.type, f.name)]
+        views = [self.field_view(f, record.fields[f.name]) for f in shown]
+        facts = tuple(self.fact_view(record, f) for f in record.facts)
+        return RecordView(
+            type=record.type,
+            type_label=type_spec.label,
+            type_plural=type_spec.plural,
+            list_url=self.url(urls.list_page(type_spec.folder)),
+            slug=record.slug,
+            title=record.title,
+            details=tuple(v for v in views if not _is_prose(v)),
+            prose=tuple(v for v in views if _is_prose(v)),
+            facts=facts,
+            dated=tuple(sorted((f for f in facts if f.date), key=lambda f: (f.date, f.number))),
+            backlinks=self.backlink_views(record.key),
+            passages=self.passages(record),
+            data_url="index.json",
+        )
+
+    def field_view(self, spec: FieldSpec, value: Any) -> FieldView:
+        base = {"name": spec.name, "label": spec.label, "type": spec.type, "value": value}
+        if FIELD_TYPES[spec.type].is_ref:
+            assert spec.to is not None
+            slugs = [value] if isinstance(value, str) else value
+            return FieldView(**base, links=tuple(self.link(f"{spec.to}:{s}") for s in slugs))
+        if spec.type == "list":
+            return FieldView(**base, items=tuple(value))
+        if spec.type == "text" and "\n" in value.strip():
+            return FieldView(**base, paragraphs=split_paragraphs(value))
+        return FieldView(**base, text=format_value(spec.type, value))
+
+    def fact_view(self, record: Record, fact: Fact) -> FactView:
+        source_key = f"{SOURCE_TYPE}:{fact.source}"
+        anchor = self.site.fact_anchors.get((record.key, fact.number), "")
+        return FactView(
+            number=fact.number,
+            anchor=f"fact-{fact.number}",
+            text=fact.text,
+            quote=fact.quote,
+            date=fact.date,
+            date_label=format_date(fact.date) if fact.date else "",
+            record=self.link(record.key, fact.number),
+            source=self.link(source_key),
+            quote_url=self.record_url(source_key, anchor),
+            about=tuple(self.link(key) for key in fact.about),
+        )
+
+    def backlink_views(self, key: str) -> tuple[BacklinkView, ...]:
+        return tuple(BacklinkView(group.label, self.backlink_items(group.links))
+                     for group in self.site.backlinks.get(key, ()))
+
+    def backlink_items(self, links: tuple[Backlink, ...]) -> tuple[BacklinkItem, ...]:
+        # Links arrive sorted by record, so each record's facts are side by side.
+        items: list[BacklinkItem] = []
+        for record_key, group in itertools.groupby(links, key=lambda b: b.record):
+            record = self.link(record_key)
+            facts = tuple(self.link(record_key, b.fact) for b in group if b.fact)
+            items.append(BacklinkItem(record.title, record.url, record.type_label, facts))
+        return tuple(items)
+
+    def passages(self, record: Record) -> tuple[tuple[Segment, ...], ...]:
+        text = record.fields.get(SOURCE_TEXT_FIELD) if record.type == SOURCE_TYPE else None
+        if not isinstance(text, str):
+            return ()
+        marks = self.site.quote_marks.get(record.key, ())
+        ends = [mark.end for mark in marks]  # marks do not overlap, so ends are sorted too
+        return tuple(tuple(self.segments(text, a, b, marks[bisect.bisect_right(ends, a):]))
+                     for a, b in paragraph_spans(text))
+
+    def segments(self, text: str, start: int, end: int, marks: tuple[QuoteMark, ...]
+                 ) -> list[Segment]:
+        """The runs of text[start:end]; `marks` begins with the first that ends after start."""
+        out: list[Segment] = []
+        pos = start
+        for mark in marks:
+            if mark.start >= end:
+                break
+            lo, hi = max(mark.start, start), min(mark.end, end)
+            if lo > pos:
+                out.append(Segment(text[pos:lo]))
+            # A quote that runs across paragraphs is marked in each; the anchor goes first.
+            first = lo == mark.start
+            cited = tuple(self.link(c.record, c.fact) for c in mark.citations) \
+                if hi == mark.end else ()
+            out.append(Segment(text[lo:hi], True, mark.anchor if first else "", cited))
+            pos = hi
+        if pos < end:
+            out.append(Segment(text[pos:end]))
+        return out
+
+
+def is_source_text(type_name: str, field_name: str) -> bool:
+    """Whether this is a source's full text, which is shown with its quotes marked."""
+    return type_name == SOURCE_TYPE and field_name == SOURCE_TEXT_FIELD
+
+
+def _is_prose(view: FieldView) -> bool:
+    return view.type == "markdown" or bool(view.paragraphs)
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph (blank-line separated) of `text`, trimmed."""
+    spans = []
+    pos = 0
+    for brk in [*_PARAGRAPH_BREAK.finditer(text), None]:
+        stop = brk.start() if brk else len(text)
+        chunk = text[pos:stop]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            spans.append((pos + lead, pos + len(chunk.rstrip())))
+        pos = brk.end() if brk else stop
+    return spans
+
+
+def split_paragraphs(text: str) -> tuple[str, ...]:
+    """The paragraphs of a plain text."""
+    return tuple(text[a:b] for a, b in paragraph_spans(text))
+
+
+def format_date(date: str) -> str:
+    """'11 June 2020', 'June 2020' or '2020' for a full or partial ISO date."""
+    parts = date.split("-")
+    if len(parts) == 1:
+        return parts[0]
+    month = MONTHS[int(parts[1]) - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
+
+
+def format_value(field_type: str, value: Any) -> str:
+    """A scalar field's value as a reader should see it."""
+    if field_type == "date":
+        return format_date(value)
+    if field_type in ("integer", "number") and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def type_fields(type_spec: TypeSpec) -> tuple[FieldSpec, ...]:
+    """The fields a list page shows as columns: short ones, not the title."""
+    return tuple(f for f in type_spec.fields if f.name != type_spec.title_field
+                 and f.type not in ("markdown", "list")
+                 and not is_source_text(type_spec.name, f.name))

@@ -1,0 +1,1 @@
+"""serve: output/ on localhost, rebuilt on each change of the site, with the browser reloaded."""

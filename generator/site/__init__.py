@@ -1,0 +1,1 @@
+"""site: site.yaml -> SiteConfig (the record types) and the JSON Schema made from them."""

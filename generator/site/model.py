@@ -1,0 +1,64 @@
+"""The declarations of site.yaml, checked: the site's settings and its record types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One field of a record type."""
+
+    name: str
+    type: str
+    label: str
+    required: bool = False
+    to: str | None = None
+    inverse: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TypeSpec:
+    """One record type: where its files live, what it is called and its fields."""
+
+    name: str
+    folder: str
+    label: str
+    plural: str
+    title_field: str
+    fields: tuple[FieldSpec, ...]
+    schema_org: str = ""
+
+    def field(self, name: str) -> FieldSpec | None:
+        """The field called `name`, if declared."""
+        return next((f for f in self.fields if f.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """Everything site.yaml says, checked."""
+
+    title: str
+    description: str
+    language: str
+    base_url: str | None
+    types: tuple[TypeSpec, ...]
+    # Looked up hundreds of thousands of times on a big site: a dict, not a scan each time.
+    by_name: dict[str, TypeSpec] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_name", {t.name: t for t in self.types})
+
+    def type(self, name: str) -> TypeSpec:
+        """The type called `name` (which must exist)."""
+        return self.by_name[name]
+
+    @property
+    def folders(self) -> dict[str, str]:
+        """Each record type's folder -> the type's name: what reading content/ needs."""
+        return {t.folder: t.name for t in self.types}
+
+    def has_type(self, name: str) -> bool:
+        """Whether a type called `name` is declared."""
+        return any(t.name == name for t in self.types)

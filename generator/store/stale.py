@@ -1,0 +1,71 @@
+"""Which pages an incremental build must make again, from what each page read last time.
+
+A page is stale when it is new, when a template it used changed, or when a record it read
+changed. A record "changed" when anything a page can show of it did: its fields and facts,
+its backlinks, the quote marks on it and the anchors its facts link to. A page's dependencies
+name records shown in full ("key"), records shown only by their title and facts ("~key"),
+every record ("*"), every record's title and facts ("~*": the timeline, home page and feed)
+and every record of one type ("<type>:*": its list); added and removed records count as
+changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import jinja2
+
+from generator.link.link import Site
+from generator.render.plan import Page
+from generator.render.views import SUMMARY
+from generator.store.cache import BuildCache, digest
+
+
+def record_hashes(site: Site) -> dict[str, tuple[bytes, bytes]]:
+    """Two hashes of each record: of everything a page can show of it, and of what a page
+    that only links to it or lists its facts shows (its title and facts)."""
+    hashes = {}
+    for key, record in site.records.items():
+        anchors = tuple(site.fact_anchors.get((key, f.number)) for f in record.facts)
+        summary = repr((record.title, record.facts, anchors))
+        full = repr((summary, record.fields, site.backlinks.get(key), site.quote_marks.get(key)))
+        hashes[key] = (digest(full.encode()), digest(summary.encode()))
+    return hashes
+
+
+def template_hashes(env: jinja2.Environment) -> dict[str, bytes]:
+    """A hash of the source of every template the site can use (its own or the theme's)."""
+    assert env.loader is not None
+    return {name: digest(env.loader.get_source(env, name)[0].encode())
+            for name in env.list_templates()}
+
+
+def stale_pages(pages: Iterable[Page], previous: BuildCache, fresh: BuildCache
+                ) -> list[Page]:
+    """The pages that must be made again, in plan order."""
+    changed = _changed(previous.records, fresh.records)
+    # Keys, and keys marked "~" whose title or facts changed; each "*" when any did.
+    touched = changed | {SUMMARY + key for key in changed
+                         if _summary(previous, key) != _summary(fresh, key)}
+    touched |= {f"{key.split(':', 1)[0]}:*" for key in changed}
+    touched |= {"*"} if changed else set()
+    touched |= {SUMMARY + "*"} if any(k.startswith(SUMMARY) for k in touched) else set()
+    changed_templates = _changed(previous.templates, fresh.templates)
+
+    def is_stale(page: Page) -> bool:
+        entry = previous.pages.get(page.path)
+        if entry is None or entry.templates & changed_templates:
+            return True
+        return not entry.deps.isdisjoint(touched)
+    return [page for page in pages if is_stale(page) or page.path in previous.pending]
+
+
+def _summary(cache: BuildCache, key: str) -> bytes | None:
+    hashes = cache.records.get(key)
+    return hashes[1] if hashes else None
+
+
+def _changed(old: dict[str, Any], new: dict[str, Any]) -> set[str]:
+    return {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
+

@@ -1,0 +1,39 @@
+"""A clean build's output: a whole new folder, made beside the old one and swapped in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.errors import BuildFailed, Diagnostic
+from generator.render.batch import CheckedSite, Progress, render_site
+from generator.store.cache import BuildCache, OutputFile, PageEntry, digest
+from generator.write.indexing import index_whole
+from generator.write.staging import Staging, output_files
+
+
+def write_output(checked: CheckedSite, site_dir: Path, out_dir: Path, fresh: BuildCache,
+                 jobs: int, progress: Progress | None) -> tuple[int, int]:
+    """A whole new output folder, swapped in for the old one."""
+    errors: list[Diagnostic] = []
+    digests: dict[str, bytes] = {}
+    with Staging(out_dir) as staging:
+        for count, rendered in enumerate(render_site(checked, site_dir, jobs), 1):
+            if isinstance(rendered, Diagnostic):
+                errors.append(rendered)
+            else:
+                staging.write(rendered.path, rendered.content)
+                digests[rendered.path] = digest(rendered.content)
+                fresh.pages[rendered.path] = PageEntry(rendered.depends_on, rendered.templates)
+            if progress:
+                progress(count, len(checked.pages))
+        if errors:
+            raise BuildFailed([*errors, *checked.warnings])
+        for static in checked.static:
+            staging.copy(static.dest, static.source)
+            digests[static.dest] = digest((staging.dir / static.dest).read_bytes())
+        fresh.search = index_whole(staging, checked.record_pages(), digests, jobs,
+                                   checked.warnings)
+        staging.commit()
+    fresh.outputs = {rel: OutputFile(digests[rel], status.st_size, status.st_mtime_ns)
+                     for rel, status in output_files(out_dir) if rel in digests}
+    return len(checked.pages), len(digests)

@@ -1,0 +1,94 @@
+"""An incremental build's output: only the stale pages made again, only changed files moved in."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from generator.errors import BuildFailed, Diagnostic
+from generator.read.load import STATIC_DIR, StaticFile
+from generator.render.batch import CheckedSite, Progress, render_site
+from generator.store.cache import BuildCache, OutputFile, PageEntry, digest, forget_cache
+from generator.store.stale import stale_pages
+from generator.urls import SEARCH_BUNDLE
+from generator.write.indexing import IndexOptions, index_changes
+from generator.write.staging import MARKER, Patch, vanished
+from generator.write.survey import survey_output
+
+
+def can_patch(previous: BuildCache | None, fresh: BuildCache, out_dir: Path) -> bool:
+    """Whether the output the last build left can be patched (else it is made whole)."""
+    return previous is not None and previous.settings == fresh.settings \
+        and (out_dir / MARKER).is_file()
+
+
+def patch_output(checked: CheckedSite, site_dir: Path, out_dir: Path, previous: BuildCache,
+                 fresh: BuildCache, progress: Progress | None, later: frozenset[str],
+                 index: IndexOptions) -> tuple[int, int]:
+    """Make again only the stale pages, and change only the files whose bytes differ.
+
+    Pages of the kinds in `later` are left stale for a later build.
+    """
+    # A file changed or removed behind the build's back is made again; one added, removed.
+    tampered, extra = survey_output(out_dir, previous)
+    stale = stale_pages(checked.pages, previous, fresh)
+    stale_paths = {page.path for page in stale}
+    redo = [*stale, *(p for p in checked.pages if p.path in tampered - stale_paths)]
+    # A dev server shows the pages first and leaves data files and the like for later.
+    fresh.pending = frozenset(p.path for p in redo if p.kind in later)
+    redo = [p for p in redo if p.path not in fresh.pending]
+    planned = {page.path for page in checked.pages} | {s.dest for s in checked.static}
+    fresh.pages = {path: entry for path, entry in previous.pages.items() if path in planned}
+    digests = {rel: kept.digest for rel, kept in previous.outputs.items() if rel in planned}
+    errors: list[Diagnostic] = []
+    with Patch(out_dir) as patch:
+        for count, rendered in enumerate(render_site(checked, site_dir, index.jobs, redo), 1):
+            if isinstance(rendered, Diagnostic):
+                errors.append(rendered)
+            else:
+                fresh.pages[rendered.path] = PageEntry(rendered.depends_on, rendered.templates)
+                _stage(patch, rendered.path, rendered.content, digests, tampered)
+            if progress:
+                progress(count, len(redo))
+        if errors:
+            raise BuildFailed([*errors, *checked.warnings])
+        for static in checked.static:
+            source = f"{STATIC_DIR}/{static.dest}"
+            # A site's big static files (images, PDFs) are read only when they changed.
+            if source in fresh.inputs and previous.inputs.get(source) == fresh.inputs[source] \
+                    and static.dest in digests and static.dest not in tampered:
+                continue
+            _stage_static(patch, static, digests, tampered)
+        removed = [rel for rel in previous.outputs.keys() | extra
+                   if rel not in planned and not rel.startswith(SEARCH_BUNDLE)]
+        forget_cache(site_dir)  # until the cache again describes what the output holds
+        patch.apply(removed)
+    changed = set(patch.staged)
+    changed |= index_changes(out_dir, checked.record_pages(), previous, fresh, tampered,
+                             digests, index)
+    fresh.outputs = {rel: kept for rel, kept in previous.outputs.items()
+                     if rel in digests and rel not in changed}
+    for rel in changed:
+        status = os.stat(out_dir / rel)
+        fresh.outputs[rel] = OutputFile(digests[rel], status.st_size, status.st_mtime_ns)
+    return len(redo), len(changed) + len(removed)
+
+
+def _stage(patch: Patch, rel: str, content: bytes, digests: dict[str, bytes],
+           tampered: set[str]) -> None:
+    """Stage `content` for `rel` unless the output already holds exactly these bytes."""
+    new = digest(content)
+    if digests.get(rel) != new or rel in tampered:
+        patch.write(rel, content)
+    digests[rel] = new
+
+
+def _stage_static(patch: Patch, static: StaticFile, digests: dict[str, bytes],
+                  tampered: set[str]) -> None:
+    try:
+        new = digest(static.source.read_bytes())
+    except FileNotFoundError:
+        raise BuildFailed([vanished(static.dest)]) from None
+    if digests.get(static.dest) != new or static.dest in tampered:
+        patch.copy(static.dest, static.source)
+    digests[static.dest] = new
