@@ -7,14 +7,16 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	2>/dev/null && echo $$p && break; done)
 VENV  := .venv
 BIN   := $(VENV)/bin
+# What a build needs (requirements.lock), and the test stack on top (requirements-test.lock).
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: site test serve check golden docs screenshot bench lock clean
+.PHONY: site test serve check golden docs screenshot bench lock dist clean
 
 site: $(STAMP)
 	$(BIN)/factsheet build
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
@@ -27,31 +29,43 @@ check: $(STAMP)
 	$(BIN)/factsheet check
 
 # Rebuild the expected output of the golden tests after an intended change; review the diff.
-golden: $(STAMP)
+golden: $(TEST_STAMP)
 	$(BIN)/python -m tests.golden
 
 # Regenerate the parts of docs/ made from the code (CLI reference, tables); review the diff.
-docs: $(STAMP)
+docs: $(TEST_STAMP)
 	$(BIN)/python -m tests.docs_generate
 
 # Retake docs/screenshot.png from the default site (needs /usr/bin/chromium).
-screenshot: $(STAMP)
+screenshot: $(TEST_STAMP)
 	$(BIN)/python -m tests.docs_screenshot
 
 # make bench [SIZES="1000 10000"] [RUNS=5]: factsheet's own build and dev-server timings
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(if $(SIZES),--sizes $(SIZES)) $(if $(RUNS),--runs $(RUNS))
 
-# Re-resolve the newest releases that pyproject.toml allows and pin them.
+# Re-resolve the newest releases that pyproject.toml allows and pin them: the build's
+# dependencies in requirements.lock, the test stack's others in requirements-test.lock.
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet --upgrade '.[test]' 'setuptools>=68' wheel
-	{ sed -n '1,2p' requirements.lock; .lock-venv/bin/python -m pip freeze --all \
-		| grep -v -e '^pip==' -e '^factsheet'; } > requirements.lock.new
-	mv requirements.lock.new requirements.lock && rm -rf .lock-venv build
+	.lock-venv/bin/python -m pip install --quiet --upgrade . 'setuptools>=68' wheel
+	.lock-venv/bin/python -m pip freeze --all | grep -v -e '^pip==' -e '^factsheet' > .lock-runtime
+	.lock-venv/bin/python -m pip install --quiet --upgrade '.[test]'
+	{ sed -n '1,2p' requirements.lock; cat .lock-runtime; } > requirements.lock.new
+	{ sed -n '1,3p' requirements-test.lock; .lock-venv/bin/python -m pip freeze --all \
+		| grep -v -e '^pip==' -e '^factsheet' | grep -vxF -f .lock-runtime; } > requirements-test.lock.new
+	mv requirements.lock.new requirements.lock && mv requirements-test.lock.new requirements-test.lock
+	rm -rf .lock-venv .lock-runtime build
+
+# A wheel of factsheet in dist/, to install elsewhere: pip install dist/factsheet-*.whl
+dist: $(STAMP)
+	rm -rf dist build
+	$(BIN)/python -m pip wheel --quiet --disable-pip-version-check --no-deps \
+		--no-build-isolation --wheel-dir dist .
+	rm -rf build
 
 clean:
-	rm -rf output $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/artifacts
+	rm -rf output dist build $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/artifacts
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 $(STAMP): requirements.lock pyproject.toml
@@ -60,4 +74,8 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps \
 		--no-build-isolation --editable .
+	touch $@
+
+$(TEST_STAMP): $(STAMP) requirements-test.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.lock
 	touch $@

@@ -14,6 +14,8 @@ templates/, static/) with `factsheet` and `python` on PATH:
   not run.
 - A block whose info string has `file=PATH` (```` ```yaml file=content/x.yaml ````) is
   written to PATH in the site folder, as the reader is told to do.
+- A block marked `console test clone` installs factsheet as a user would: it is run in a
+  copy of this repository's files (a fresh clone), with HOME an empty folder of its own.
 
 Drift checks: docs/cli.md and the generated parts of docs/content.md and docs/templates.md
 must equal what `python -m tests.docs_generate` writes now; every message template in
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -126,7 +129,7 @@ def shims(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """An environment with `factsheet` and `python` running this checkout's code."""
     bin_dir = tmp_path_factory.mktemp("bin")
     for name, command in (("factsheet", f'"{sys.executable}" -m generator'),
-                          ("python", f'"{sys.executable}"')):
+                          ("python", f'"{sys.executable}"'), ("python3", f'"{sys.executable}"')):
         script = bin_dir / name
         script.write_text(f'#!/bin/sh\nexec {command} "$@"\n', encoding="utf-8")
         script.chmod(0o755)
@@ -146,19 +149,48 @@ def test_runnable_examples(path: Path, tmp_path: Path, shims: dict[str, str]) ->
             assert not Path(target).is_absolute() and ".." not in Path(target).parts
             (site / target).parent.mkdir(parents=True, exist_ok=True)
             (site / target).write_text(block.body, encoding="utf-8")
-        if words[:2] != ["console", "test"]:
-            continue
-        for command in session(block.body):
-            done = subprocess.run(["bash", "-c", command.line], cwd=site, env=shims,
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                  timeout=60, check=False)
-            said = f"{block.where}: $ {command.line}\n--- printed:\n{done.stdout}"
-            assert done.returncode == command.exit_code, \
-                f"exit code {done.returncode}, documented {command.exit_code}\n{said}"
-            if command.expected is not None:
-                assert output_pattern(command.expected).fullmatch(_clean(done.stdout)), \
-                    "printed text differs from the documented\n--- documented:\n" \
-                    + "\n".join(command.expected) + f"\n{said}"
+        if words[:2] == ["console", "test"] and "clone" not in words:
+            _run_session(block, site, shims, timeout=60)
+
+
+@pytest.mark.timeout(900)
+def test_install_examples(tmp_path: Path, shims: dict[str, str]) -> None:
+    clone_blocks = [b for path in GUIDE for b in blocks(path)
+                    if b.info.split() == ["console", "test", "clone"]]
+    assert clone_blocks, "the README shows how to install factsheet"
+    clone, home = _clone(tmp_path / "factsheet"), tmp_path / "home"
+    home.mkdir()
+    env = {**shims, "HOME": str(home), "PYTHONPATH": ""}
+    # Installs read the wheels the set-up of this checkout left in the pip cache.
+    env.setdefault("PIP_CACHE_DIR", str(Path.home() / ".cache" / "pip"))
+    for block in clone_blocks:
+        _run_session(block, clone, env, timeout=600)
+
+
+def _clone(where: Path) -> Path:
+    """The repository's files as a fresh clone has them (tracked or new, not ignored)."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others",
+                             "--exclude-standard"], cwd=REPO, capture_output=True, check=True)
+    for name in filter(None, listed.stdout.decode().split("\0")):
+        source = REPO / name
+        if source.is_file():
+            (where / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, where / name)
+    return where
+
+
+def _run_session(block: Block, cwd: Path, env: dict[str, str], timeout: int) -> None:
+    for command in session(block.body):
+        done = subprocess.run(["bash", "-c", command.line], cwd=cwd, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              timeout=timeout, check=False)
+        said = f"{block.where}: $ {command.line}\n--- printed:\n{done.stdout}"
+        assert done.returncode == command.exit_code, \
+            f"exit code {done.returncode}, documented {command.exit_code}\n{said}"
+        if command.expected is not None:
+            assert output_pattern(command.expected).fullmatch(_clean(done.stdout)), \
+                "printed text differs from the documented\n--- documented:\n" \
+                + "\n".join(command.expected) + f"\n{said}"
 
 
 def test_blocks_marked_runnable_are_shell_sessions() -> None:
