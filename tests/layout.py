@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import sys
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,10 +106,10 @@ def order_problems(found: list[Import]) -> list[str]:
     problems = []
     for imp in found:
         stage, wanted = stage_of(imp.importer), stage_of(imp.imported)
-        for unknown in {stage, wanted} - STAGES.keys():
-            problems.append(f"{imp.path}:{imp.line}: '{unknown}' is not a stage of the "
-                            "layout; add it to tests/layout.py STAGES in its place")
-        if {stage, wanted} - STAGES.keys() or stage == wanted:
+        unknown = sorted({stage, wanted} - STAGES.keys())
+        problems += [f"{imp.path}:{imp.line}: '{name}' is not a stage of the layout; add it "
+                     "to tests/layout.py STAGES in its place" for name in unknown]
+        if unknown or stage == wanted:
             continue
         if STAGES[wanted] >= STAGES[stage]:
             problems.append(f"{imp.path}:{imp.line}: {imp.importer} (stage '{stage}') imports "
@@ -167,9 +168,9 @@ def _cycle_in(component: list[str], edges: dict[str, dict[str, Import]]) -> list
     """One circle through the first module of a strongly connected group."""
     members, start = set(component), component[0]
     paths: dict[str, list[Import]] = {start: []}
-    todo = [start]
+    todo = deque([start])
     while todo:  # breadth first, so the circle shown is a shortest one
-        node = todo.pop(0)
+        node = todo.popleft()
         for nxt, imp in sorted(edges.get(node, {}).items()):
             if nxt == start:
                 return [*paths[node], imp]
@@ -201,7 +202,7 @@ def layout_problems(package_dir: Path) -> list[str]:
     """Everything wrong with the shape of the package at `package_dir`."""
     found = imports(package_dir)
     said = [*order_problems(found), *circles(found), *size_problems(package_dir)]
-    return list(dict.fromkeys(said))  # one line for an import of several names
+    return list(dict.fromkeys(said))  # one line per mistake, however many names it imports
 
 
 if __name__ == "__main__":

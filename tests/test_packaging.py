@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
 
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
 from tests.conftest import REPO
-
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-
-
-def _canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _pins(lock: str) -> dict[str, str]:
@@ -19,14 +15,15 @@ def _pins(lock: str) -> dict[str, str]:
     for line in (REPO / lock).read_text(encoding="utf-8").splitlines():
         if not line or line.startswith(("#", "-r ")):
             continue
-        name, _, version = line.partition("==")
-        assert _NAME.fullmatch(name) and version, f"{lock}: not an exact pin: {line!r}"
-        pins[_canonical(name)] = version
+        requirement = Requirement(line)
+        (spec,) = requirement.specifier
+        assert spec.operator == "==", f"{lock}: not an exact pin: {line!r}"
+        pins[canonicalize_name(requirement.name)] = spec.version
     return pins
 
 
 def _declared(requirements: list[str]) -> set[str]:
-    return {_canonical(m.group()) for r in requirements if (m := _NAME.match(r))}
+    return {canonicalize_name(Requirement(r).name) for r in requirements}
 
 
 PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))

@@ -61,4 +61,4 @@ class SiteConfig:
 
     def has_type(self, name: str) -> bool:
         """Whether a type called `name` is declared."""
-        return any(t.name == name for t in self.types)
+        return name in self.by_name
