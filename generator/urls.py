@@ -7,9 +7,14 @@ opened straight from disk (where a link to a folder would show a file listing).
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Collection
+
+from anyascii import anyascii
 
 SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"  # a record's file name, and its URL segment
+SLUG_MAX = 80  # a suggested slug is cut at a word to stay a sensible file name
 # Names Windows keeps for devices: a folder or file so named breaks the site on a Windows host.
 WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
                              *(f"lpt{n}" for n in range(1, 10))})
@@ -29,9 +34,20 @@ SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 
 
-def suggest_slug(stem: str) -> str:
-    """The nearest valid slug to a name that is not one."""
-    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "my-record"
+def suggest_slug(title: str, taken: Collection[str] = ()) -> str:
+    """The slug a title or file name becomes (`São Paulo` -> `sao-paulo`), never one in `taken`.
+
+    Letters of any script are transliterated to ASCII; whatever is left that is not a-z or
+    0-9 becomes '-'. A slug in `taken` (or a Windows device name) gets -2, -3, … added.
+    """
+    base = re.sub(r"[^a-z0-9]+", "-", anyascii(title).lower()).strip("-")
+    if len(base) > SLUG_MAX:
+        cut = base[:SLUG_MAX + 1]
+        base = cut.rsplit("-", 1)[0] if "-" in cut else cut[:SLUG_MAX]
+    base = base or "my-record"
+    if base not in taken and base not in WINDOWS_DEVICES:
+        return base
+    return next(f"{base}-{n}" for n in itertools.count(2) if f"{base}-{n}" not in taken)
 
 
 def record_dir(folder: str, slug: str) -> str:

@@ -41,6 +41,7 @@ SEEDS: dict[str, tuple[int, str]] = {
     "error_at": (4, "message"),
     "YamlProblem": (2, "message"),
     "YamlProblem.at": (1, "message"),
+    "Refused": (0, "message"),  # read/rawfile.py: why a file or folder was not read
     "UsageError": (0, ""),
     "PortUnavailable": (0, ""),
     "ArgumentTypeError": (0, ""),

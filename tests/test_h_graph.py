@@ -81,19 +81,24 @@ BAD_REFERENCES = [
     # Slugs that differ from a real one only in case are not slugs at all.
     (ACME, "name: A\nheadquarters: Springfield\n", "2:15",
      "'headquarters' must be a slug: lowercase letters, digits and '-' (e.g. 'san-francisco'), "
-     "not 'Springfield'"),
+     "not 'Springfield' (did you mean 'springfield', the slug of city 'Springfield'?)"),
     (SPRINGFIELD, "name: S\ntwinned_with: [SHELBYVILLE]\n", "2:16",
      "'twinned_with[0]' must be a slug: lowercase letters, digits and '-' (e.g. "
-     "'san-francisco'), not 'SHELBYVILLE'"),
+     "'san-francisco'), not 'SHELBYVILLE' (did you mean 'shelbyville', the slug of city "
+     "'Shelbyville'?)"),
     (ACME, _fact(source="Gazette"), "4:13",
      "'facts[0].source' must be a slug: lowercase letters, digits and '-' (e.g. "
-     "'san-francisco'), not 'Gazette'"),
+     "'san-francisco'), not 'Gazette' (did you mean 'gazette', the slug of source 'The "
+     "Springfield Gazette, 5 March 2021'?)"),
     (ACME, _fact(extra="    about: [Globex]\n"), "6:13",
      "'facts[0].about[0]' must be a record slug, or type:slug (e.g. 'city:redmond'), not "
-     "'Globex'"),
+     "'Globex' (did you mean 'globex', the slug of company 'Globex'?)"),
     (ACME, "name: A\nheadquarters: ../springfield\n", "2:15",
      "'headquarters' must be a slug: lowercase letters, digits and '-' (e.g. 'san-francisco'), "
-     "not '../springfield'"),
+     "not '../springfield' (did you mean 'springfield', the slug of city 'Springfield'?)"),
+    (ACME, "name: A\nheadquarters: ../atlantis\n", "2:15",
+     "'headquarters' must be a slug: lowercase letters, digits and '-' (e.g. 'san-francisco'), "
+     "not '../atlantis'"),
 ]
 
 
@@ -124,17 +129,18 @@ def test_a_reference_to_a_broken_record_is_not_reported_twice(built: BuiltSite) 
 
 
 @pytest.mark.parametrize(("name", "suggestion"), [
-    ("Acme2", "acme2"), ("ACME", "acme"), ("acme corp", "acme-corp"), ("-acme", "acme"),
-    ("acme-", "acme"), ("a--b", "a-b"), ("acme_corp", "acme-corp"), ("ácme", "cme"),
+    ("Acme2", "acme2"), ("ACME", "acme-2"), ("acme corp", "acme-corp"), ("-acme", "acme-2"),
+    ("acme-", "acme-2"), ("a--b", "a-b"), ("acme_corp", "acme-corp"), ("ácme", "acme-2"),
     ("acme.v2", "acme-v2"), ("a..b", "a-b"), ("con\x01trol", "con-trol"),
 ])
 def test_file_names_that_are_not_slugs(built: BuiltSite, name: str, suggestion: str) -> None:
     path = f"content/companies/{name}.yaml"
     err = built.refused({path: "name: X\n"})
     shown = name.replace("\x01", "\\x01")
+    taken = ", as 'acme' is taken" if suggestion == "acme-2" else ""  # acme.yaml is there
     assert error_lines(err) == [
         f"content/companies/{shown}.yaml:1:1: error: '{shown}' is not a valid slug: use "
-        f"lowercase letters, digits and '-' (e.g. '{suggestion}.yaml')"]
+        f"lowercase letters, digits and '-' (e.g. '{suggestion}.yaml'{taken})"]
 
 
 @pytest.mark.parametrize("slug", ["timeline", "search", "data", "schema", "assets", "pagefind",

@@ -50,9 +50,12 @@ WRONG_VALUES = [
     (CITY, "name: S\npopulation: 1.5\n", "2:13", "'population' must be a whole number, not "
                                                  "the number 1.5"),
     (CITY, "name: S\npopulation: '30720'\n", "2:13", "'population' must be a whole number, "
-                                                     "not '30720'"),
+                                                     "not '30720' (drop the quotes to make it "
+                                                     "a number)"),
     (CITY, "name: S\ntwinned_with: shelbyville\n", "2:15", "'twinned_with' must be a list, not "
-                                                           "'shelbyville'"),
+                                                           "'shelbyville' (did you mean "
+                                                           "[shelbyville], the slug of city "
+                                                           "'Shelbyville'?)"),
     (CITY, "name: S\ntwinned_with: {a: b}\n", "2:15", "'twinned_with' must be a list, not a "
                                                       "mapping"),
     # inside lists
@@ -75,7 +78,7 @@ WRONG_VALUES = [
                                                     "'acme'"),
     (ACME, _acme(FACT + "    about: [Springfield]"), "6:13",
      "'facts[0].about[0]' must be a record slug, or type:slug (e.g. 'city:redmond'), not "
-     "'Springfield'"),
+     "'Springfield' (did you mean 'springfield', the slug of city 'Springfield'?)"),
     (ACME, _acme(FACT.replace("source: gazette", "source: [gazette]")), "4:13",
      "'facts[0].source' must be the slug of a record, such as 'san-francisco', not a list"),
     (ACME, _acme(FACT.replace("quote: Acme opened a new factory", "quote: 42")), "5:12",

@@ -93,7 +93,8 @@ def test_syntax_error_in_a_build_after_bom_and_crlf(built: BuiltSite, broken: st
                                          "(did not find expected ',' or ']' at line 3, column 8)"),
     ("name: {a: [1, 2}\n", 1, 11, "the [list] that starts here is not closed "
                                   "(did not find expected ',' or ']' at line 1, column 16)"),
-    ("name: x\nsummary: 'it's'\n", 2, 14, "did not find expected key"),
+    ("name: x\nsummary: 'it's'\n", 2, 14, "text after the closing quote; put all of the value "
+                                         "inside the quotes, and write a ' inside them as ''"),
     ("  name: x\nfounded: 1\n", 2, 1, "did not find expected <document start> (this line is "
                                       "indented less than the first one"),
 ])
@@ -150,17 +151,20 @@ def test_site_yaml_must_be_a_mapping(built: BuiltSite, content: str) -> None:
     assert error_lines(err)[0].startswith("site.yaml:1:1: error: the file ")
 
 
-@pytest.mark.parametrize(("content", "line", "col"), [
-    ("\tname: Acme\n", 1, 1),
-    ("name: Acme\n\tfounded: 1\n", 2, 1),
-    ("name: Acme\nfacts:\n\t- text: x\n", 3, 1),
-    ("name: Acme\nfacts:\n  -\ttext: x\n", 3, 4),
-    ("name: Acme\nfacts:\n  - text: x\n\t  source: y\n", 4, 1),
+TAB_INDENT = "a tab; indent with spaces, not tabs"
+
+
+@pytest.mark.parametrize(("content", "line", "col", "message"), [
+    ("\tname: Acme\n", 1, 1, TAB_INDENT),
+    ("name: Acme\n\tfounded: 1\n", 2, 1, TAB_INDENT),
+    ("name: Acme\nfacts:\n\t- text: x\n", 3, 1, TAB_INDENT),
+    ("name: Acme\nfacts:\n  -\ttext: x\n", 3, 4, "a tab after '-'; put a space there instead"),
+    ("name: Acme\nfacts:\n  - text: x\n\t  source: y\n", 4, 1, TAB_INDENT),
 ])
-def test_tab_indentation(built: BuiltSite, content: str, line: int, col: int) -> None:
+def test_tab_indentation(built: BuiltSite, content: str, line: int, col: int,
+                         message: str) -> None:
     err = built.refused({ACME: content})
-    assert error_lines(err)[0] == (f"{ACME}:{line}:{col}: error: YAML syntax error: a tab; "
-                                   "indent with spaces, not tabs")
+    assert error_lines(err)[0] == f"{ACME}:{line}:{col}: error: YAML syntax error: {message}"
 
 
 def test_tabs_inside_values_and_comments_are_fine(built: BuiltSite) -> None:
@@ -297,7 +301,8 @@ def test_yaml12_numbers_and_booleans_in_a_text_field_are_errors(built: BuiltSite
     ("name: null", "'name' must be text, not nothing"),
     ("name:", "'name' must be text, not nothing"),
     ("founded: ~", "'founded' must be a whole number, not nothing"),
-    ("founded: '1947'", "'founded' must be a whole number, not '1947'"),
+    ("founded: '1947'", "'founded' must be a whole number, not '1947' (drop the quotes to "
+                        "make it a number)"),
     ("founded: 1947.0", "'founded' must be a whole number, not the number 1947.0"),
     ("founded: 2020-06-11", "'founded' must be a whole number, not '2020-06-11'"),
     ("website: on", "'website' must be an http:// or https:// URL, not 'on'"),

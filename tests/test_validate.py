@@ -151,12 +151,12 @@ def test_record_title_key_and_path() -> None:
     # integer
     ("count: nineteen", "'count' must be a whole number, not 'nineteen'"),
     ("count: 1.5", "'count' must be a whole number, not the number 1.5"),
-    ("count: '3'", "'count' must be a whole number, not '3'"),
+    ("count: '3'", "'count' must be a whole number, not '3' (drop the quotes to make it a number)"),
     ("count: true", "'count' must be a whole number, not the boolean true"),
     # number
-    ("ratio: '1.5'", "'ratio' must be a number, not '1.5'"),
-    ("ratio: .inf", "'ratio' must be a number, not '.inf'"),
-    ("ratio: .nan", "'ratio' must be a number, not '.nan'"),
+    ("ratio: '1.5'", "'ratio' must be a number, not '1.5' (drop the quotes to make it a number)"),
+    ("ratio: .inf", "'ratio' must be a finite number, not '.inf'"),
+    ("ratio: .nan", "'ratio' must be a finite number, not '.nan'"),
     ("ratio: false", "'ratio' must be a number, not the boolean false"),
     # date
     ("born: 2020-02-30", "'born' must be a real calendar date written YYYY-MM-DD, not "
@@ -173,7 +173,8 @@ def test_record_title_key_and_path() -> None:
     ("born: 2020", "'born' must be a real calendar date written YYYY-MM-DD, not the number 2020"),
     # year
     ("founded: nineteen", "'founded' must be a whole number, not 'nineteen'"),
-    ("founded: '1947'", "'founded' must be a whole number, not '1947'"),
+    ("founded: '1947'",
+     "'founded' must be a whole number, not '1947' (drop the quotes to make it a number)"),
     ("founded: 1947.5", "'founded' must be a whole number, not the number 1947.5"),
     ("founded: 0", "'founded' must be at least 1, not the number 0"),
     ("founded: -5", "'founded' must be at least 1, not the number -5"),

@@ -276,7 +276,9 @@ MAPPING_VALUES = ("YAML syntax error: mapping values are not allowed in this con
 
 @pytest.mark.parametrize(("source", "expected"), [
     ("a: b: c\n", (1, 5, MAPPING_VALUES)),
-    ("a: 1\n b: 2\n", (2, 3, MAPPING_VALUES)),
+    ("a: 1\n b: 2\n", (2, 3, "YAML syntax error: this line goes on with the value above, which "
+                             "cannot hold ': '; indent a key as the keys above, or quote the "
+                             "value")),
     ("a: 1\nb: [1, 2\n", (2, 4, "YAML syntax error: the [list] that starts here is not "
                                 "closed (the file ends first)")),
     ("a:\n  b: 1\n c: 2\n", (3, 2, "YAML syntax error: did not find expected key (check this "

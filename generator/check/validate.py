@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from generator.check.refhints import add_title_hints
 from generator.errors import Diagnostic
 from generator.read.load import RawRecord
 from generator.read.marks import KeyPath
@@ -90,7 +91,8 @@ def validate_records(config: SiteConfig, raw_records: list[RawRecord],
         diagnostics.extend(problems)
         if record is not None:
             records.append(record)
-    return records, diagnostics
+    # Outside the memo: a hint names other records, which may have changed since.
+    return records, add_title_hints(config, raw_records, diagnostics) if diagnostics else []
 
 
 def _faulty_part(keypath: KeyPath) -> KeyPath:

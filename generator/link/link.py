@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -10,33 +11,22 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from generator import urls
+from generator.check.refhints import TitleIndex
 from generator.check.validate import Fact, Record
 from generator.errors import Diagnostic, did_you_mean
-from generator.link.markup import classify_link, find_links
-from generator.link.quotes import FoldedSource, QuoteMark, find_quote, fold_source, mark_quotes
+from generator.link.backlinks import ABOUT_LABEL as ABOUT_LABEL
+from generator.link.backlinks import CITED_LABEL as CITED_LABEL
+from generator.link.backlinks import MENTION_LABEL as MENTION_LABEL
+from generator.link.backlinks import Backlink as Backlink
+from generator.link.backlinks import BacklinkGroup as BacklinkGroup
+from generator.link.backlinks import Edges, group_backlinks, label_rank
+from generator.link.backlinks import title_order as title_order
+from generator.link.folding import FoldedSource, fold_source
+from generator.link.markup import MarkupBudget, classify_link, find_links
+from generator.link.quotes import QuoteMark, find_quote, mark_quotes
 from generator.read.marks import KeyPath
 from generator.site.model import SiteConfig
 from generator.site.schema import FIELD_TYPES, SOURCE_TEXT_FIELD, SOURCE_TYPE
-
-ABOUT_LABEL = "Facts about it"
-MENTION_LABEL = "Mentioned in"
-CITED_LABEL = "Cited in"
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Backlink:
-    """A record (and, when `fact` > 0, one of its facts) that points at another record."""
-
-    record: str
-    fact: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class BacklinkGroup:
-    """Backlinks that share one label, e.g. 'Companies headquartered here'."""
-
-    label: str
-    links: tuple[Backlink, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,18 +53,6 @@ class Site:
     def records_in_order(self) -> list[Record]:
         """Every record, type by type as declared, each type's by title."""
         return [r for t in self.config.types for r in self.by_type[t.name]]
-
-
-@dataclass
-class _Edges:
-    """Backlinks as they are found: target key -> label -> links."""
-
-    by_target: dict[str, dict[str, set[Backlink]]] = dataclasses.field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(set)))
-
-    def add(self, target: str, label: str, link: Backlink) -> None:
-        if target != link.record:
-            self.by_target[target][label].add(link)
 
 
 class LinkMemo(Protocol):
@@ -105,15 +83,10 @@ def link_site(config: SiteConfig, records: list[Record], broken: frozenset[str] 
     for record in linked:
         grouped[record.type].append(record)
     by_type = {name: tuple(sorted(group, key=title_order)) for name, group in grouped.items()}
-    rank = _label_rank(config)
-    backlinks = {target: _groups(labels, rank, records_by_key)
+    rank = label_rank(config)
+    backlinks = {target: group_backlinks(labels, rank, records_by_key)
                  for target, labels in linker.edges.by_target.items()}
     return Site(config, records_by_key, by_type, backlinks, quote_marks, fact_anchors), []
-
-
-def title_order(record: Record) -> tuple[str, str]:
-    """Sort key: by title as a reader would alphabetise it, then by slug."""
-    return record.title.casefold(), record.slug
 
 
 class _Linker:
@@ -131,10 +104,11 @@ class _Linker:
         for key in sorted({*index, *broken}):
             type_name, slug = key.split(":", 1)
             self.slug_types[slug].append(type_name)
-        self.edges = _Edges()
+        self.edges = Edges()
         self.quotes: dict[str, list[tuple[int, int, str, int]]] = defaultdict(list)
         self.folded: dict[str, FoldedSource] = {}
         self.diagnostics: list[Diagnostic] = []
+        self.markup = MarkupBudget()
 
     def error(self, record: Record, keypath: KeyPath, message: str) -> None:
         self.diagnostics.append(record.doc.error(keypath, message))
@@ -171,17 +145,25 @@ class _Linker:
         if others:
             return f"unknown {to} '{slug}': '{slug}' is a {others[0]}, not a {to}"
         slugs = [k.split(":", 1)[1] for k in {*self.index, *self.broken} if k.startswith(to + ":")]
-        return f"unknown {to} '{slug}'{did_you_mean(slug, slugs)}"
+        return f"unknown {to} '{slug}'" + (self.titles.hint(slug, to) or did_you_mean(slug, slugs))
+
+    @functools.cached_property
+    def titles(self) -> TitleIndex:
+        """The records by title, for hints; made only when a ref is unknown."""
+        return TitleIndex(self.index.values())
 
     def link_fact(self, record: Record, fact: Fact) -> Fact:
         at: KeyPath = ("facts", fact.number - 1)
         self.markdown(record, (*at, "text"), fact.text, fact.number, inline=True)
         self.cite(record, fact, at)
-        about: list[str] = []
+        about: dict[str, str] = {}  # key -> how it was first written
         for i, name in enumerate(fact.about):
             key = self.about_key(record, (*at, "about", i), name)
-            if key:
-                about.append(key)
+            if key in about:  # `[city:berlin, berlin]`: one record in two spellings
+                self.error(record, (*at, "about", i),
+                           f"'{name}' is the same record as '{about[key]}' before it; list it once")
+            elif key:
+                about[key] = name
                 self.edges.add(key, ABOUT_LABEL, Backlink(record.key, fact.number))
         return dataclasses.replace(fact, about=tuple(about))
 
@@ -204,7 +186,8 @@ class _Linker:
             return None
         if not types:
             every = [k.split(":", 1)[1] for k in self.index]
-            self.error(record, where, f"unknown record '{name}'{did_you_mean(name, every)}")
+            hint = self.titles.hint(name, None) or did_you_mean(name, every)
+            self.error(record, where, f"unknown record '{name}'{hint}")
             return None
         key = f"{types[0]}:{name}"
         return key if key in self.index else None  # a broken record is reported where it is
@@ -250,6 +233,11 @@ class _Linker:
 
     def markdown(self, record: Record, where: KeyPath, text: str, fact_number: int,
                  *, inline: bool = False) -> None:
+        refused = self.markup.charge(record.key, text)
+        if refused is not None:  # too long or too much markup to parse quickly
+            if refused:
+                self.error(record, where, refused)
+            return
         # A fact's text is shown inline by the theme, but a site's template may render it
         # as blocks: check the links that either reading finds.
         hrefs = [*self.find_links(text, True), *self.find_links(text, False)] if inline \
@@ -271,20 +259,3 @@ class _Linker:
 
 def _find_links(text: str, inline: bool) -> list[str]:
     return find_links(text, inline=inline)
-
-
-def _label_rank(config: SiteConfig) -> dict[str, int]:
-    """Declared inverse labels first, in declaration order, then the built-in ones."""
-    order = [f.inverse or t.plural for t in config.types for f in t.fields
-             if FIELD_TYPES[f.type].is_ref]
-    order += [CITED_LABEL, ABOUT_LABEL, MENTION_LABEL]
-    return {label: i for i, label in reversed(list(enumerate(order)))}
-
-
-def _groups(labels: dict[str, set[Backlink]], rank: dict[str, int],
-            records: dict[str, Record]) -> tuple[BacklinkGroup, ...]:
-    def link_order(link: Backlink) -> tuple[tuple[str, str], int]:
-        return title_order(records[link.record]), link.fact
-
-    return tuple(BacklinkGroup(label, tuple(sorted(labels[label], key=link_order)))
-                 for label in sorted(labels, key=lambda lbl: (rank.get(lbl, len(rank)), lbl)))

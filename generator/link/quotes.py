@@ -1,20 +1,22 @@
 """The quote check: find a fact's quote in its source's text, and mark it there.
 
-Matching folds runs of whitespace into one space and typographic quotation marks into
-straight ones, and nothing else: case, spelling and punctuation must be as in the source.
+Matching compares both in NFC, with whitespace runs as one space and typographic quotation
+marks straight (see folding.py), and nothing else: case, spelling and punctuation must be
+as in the source.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-_SPACE = re.compile(r"\s+")
-_TYPOGRAPHIC = str.maketrans({
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-})
+from generator.link.folding import FoldedSource as FoldedSource
+from generator.link.folding import fold as fold
+from generator.link.folding import fold_source as fold_source
+
 _NEAR_MISS_MIN = 12  # shorter matching prefixes say nothing useful
+# Each round of the near-miss search scans the source once; past these, a binary search
+# finishes in log2(len(quote)) more scans, so a failing quote costs a few scans at most.
+_PREFIX_ROUNDS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,65 +37,67 @@ class QuoteMark:
     citations: tuple[Citation, ...]
 
 
-def fold(text: str) -> str:
-    """`text` with whitespace runs as one space and typographic quotes made straight."""
-    return _SPACE.sub(" ", text).strip().translate(_TYPOGRAPHIC)
-
-
-@dataclass(frozen=True, slots=True)
-class FoldedSource:
-    """A source's text folded for matching, and each folded character's offset in it."""
-
-    text: str
-    offsets: tuple[int, ...]
-
-
-def fold_source(text: str) -> FoldedSource:
-    """Fold a source's text once, however many quotes are then looked up in it."""
-    parts: list[str] = []
-    offsets: list[int] = []
-    pos = 0
-    for space in _SPACE.finditer(text):
-        parts.append(text[pos:space.start()])
-        offsets.extend(range(pos, space.start()))
-        parts.append(" ")
-        offsets.append(space.start())
-        pos = space.end()
-    parts.append(text[pos:])
-    offsets.extend(range(pos, len(text)))
-    return FoldedSource("".join(parts).translate(_TYPOGRAPHIC), tuple(offsets))
-
-
 def find_quote(source_key: str, source: FoldedSource, quote: str) -> tuple[int, int] | str:
     """The (start, end) of `quote` in the source's text, or a message saying how it differs."""
-    folded_text, offsets = source.text, source.offsets
     folded_quote = fold(quote)
-    at = folded_text.find(folded_quote) if folded_quote else -1
+    at = source.text.find(folded_quote) if folded_quote else -1
     if at < 0:
         slug = source_key.split(":", 1)[1]
         return f"quote not found in the text of source '{slug}'" \
-               + _near_miss(folded_text, folded_quote)
-    return offsets[at], offsets[at + len(folded_quote) - 1] + 1
+               + _near_miss(source, folded_quote)
+    return source.span(at, at + len(folded_quote))
 
 
-def _near_miss(folded_text: str, folded_quote: str) -> str:
-    if folded_quote.casefold() in folded_text.casefold():
+def _near_miss(source: FoldedSource, folded_quote: str) -> str:
+    if folded_quote and folded_quote.casefold() in source.casefolded():
         return " (it differs only in upper and lower case; the check is case-sensitive)"
-    low, high = 0, len(folded_quote)
-    while low < high:  # the longest prefix of the quote that the text contains
+    folded_text = source.text
+    low, at = _longest_prefix(folded_text, folded_quote)
+    if low < _NEAR_MISS_MIN:
+        return ""
+    agreed = ("..." if low > 25 else "") + folded_quote[max(0, low - 25):low]
+    # Folded text has only straight quotes, so curly ones can delimit the excerpts.
+    source_goes_on = _continuation(folded_text, at + low)
+    quote_goes_on = _continuation(folded_quote, low)
+    return (f"; the two agree up to “{agreed}”, then the source has “{source_goes_on}” "
+            f"and the quote “{quote_goes_on}”")
+
+
+def _longest_prefix(text: str, quote: str) -> tuple[int, int]:
+    """The longest prefix of `quote` (at least _NEAR_MISS_MIN long) in `text`, and where it
+    first is; (0, -1) if none. A longer prefix is found only after a shorter one's first
+    place, so each scan starts there."""
+    at = text.find(quote[:_NEAR_MISS_MIN]) if len(quote) >= _NEAR_MISS_MIN else -1
+    if at < 0:
+        return 0, -1
+    for _ in range(_PREFIX_ROUNDS):
+        length = _common_prefix(text, at, quote)
+        longer = text.find(quote[:length + 1], at + 1) if length < len(quote) else -1
+        if longer < 0:
+            return length, at
+        at = longer
+    low, high = length + 1, len(quote)  # quote[:low] is at `at`
+    while low < high:
         mid = (low + high + 1) // 2
-        if folded_quote[:mid] in folded_text:
+        found = text.find(quote[:mid], at)
+        low, high, at = (mid, high, found) if found >= 0 else (low, mid - 1, at)
+    return low, at
+
+
+def _common_prefix(text: str, at: int, quote: str) -> int:
+    """How many characters of `quote` the text has from `at`: slices compared, doubling."""
+    limit = min(len(quote), len(text) - at)
+    low, size = 0, 16
+    while size < limit and text[at:at + size] == quote[:size]:
+        low, size = size, size * 2
+    high = min(size, limit)
+    while low < high:  # text[at:at + low] == quote[:low]; past `high` they differ
+        mid = (low + high + 1) // 2
+        if text[at:at + mid] == quote[:mid]:
             low = mid
         else:
             high = mid - 1
-    if low < _NEAR_MISS_MIN:
-        return ""
-    at = folded_text.find(folded_quote[:low]) + low
-    agreed = ("..." if low > 25 else "") + folded_quote[max(0, low - 25):low]
-    # Folded text has only straight quotes, so curly ones can delimit the excerpts.
-    source_goes_on, quote_goes_on = _continuation(folded_text, at), _continuation(folded_quote, low)
-    return (f"; the two agree up to “{agreed}”, then the source has “{source_goes_on}” "
-            f"and the quote “{quote_goes_on}”")
+    return low
 
 
 def _continuation(text: str, start: int, length: int = 25) -> str:

@@ -6,6 +6,7 @@ counted so a small file cannot expand into a huge one.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -22,6 +23,11 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_DEPTH = 64
 MAX_VALUES = 100_000  # counted after expanding aliases
+# The UTF-8 bytes of every key and scalar, after expanding aliases. It is the file size
+# limit (yamlsrc.MAX_BYTES): a value is never longer than the text it is written in, so
+# only aliases can pass it, and 2,000 aliases of one 1 MB anchor (a 1.1 MB file) no
+# longer become 2 GB of text that every page, feed and data file would repeat.
+MAX_EXPANDED_BYTES = 8 * 1024 * 1024
 
 _STR_TAG = "tag:yaml.org,2002:str"
 # The tags that say only what a node already is; a `!!map` on a scalar is not one of them.
@@ -33,6 +39,12 @@ _BOOLS = {"true": True, "True": True, "TRUE": True,
 _INT = re.compile(r"[-+]?[0-9]+")
 _OCT_HEX = re.compile(r"0o[0-7]+|0x[0-9a-fA-F]+")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+# An integer with more significant digits than this stays text, and its field's check says
+# it is out of range. It is decided by length, before int(): no field holds a number past
+# 2**53 - 1 (site/schema.py), and a long one would hit Python's 4,300-digit ValueError in
+# int() or when printed. 20 decimal, 16 hex or 22 octal digits hold any 64-bit integer.
+_MAX_DIGITS = {"": 20, "0x": 16, "0o": 22}
+_NONZERO = re.compile(r"[1-9]")
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
 
@@ -45,23 +57,40 @@ def _resolve_plain(value: str) -> Any:
     if not value or value[0] not in "0123456789+-.":
         return value
     if _INT.fullmatch(value):
-        return int(value) if len(value) <= 20 else value
+        return _bounded_int(value, "")
     if _OCT_HEX.fullmatch(value):
-        return int(value, 0)
+        return _bounded_int(value, value[:2])
     if _FLOAT.fullmatch(value):
-        return float(value)
+        return _kept_float(value)
     return value  # .inf and .nan stay text: no JSON or field type can hold them
 
 
+def _bounded_int(value: str, prefix: str) -> int | str:
+    digits = value.lstrip("+-").removeprefix(prefix).lstrip("0")
+    return int(value, 0 if prefix else 10) if len(digits) <= _MAX_DIGITS[prefix] else value
+
+
+def _kept_float(value: str) -> float | str:
+    # A float that would not be the number written stays text, for its field's check to
+    # refuse: 1e999 overflows to infinity, 1e-999 underflows to 0. (1e-310 is kept: a double
+    # below the smallest normal one still reads back from its shortest spelling.)
+    number = float(value)
+    if math.isinf(number) or (number == 0 and _NONZERO.search(value.lower().partition("e")[0])):
+        return value
+    return number
+
+
 class _Frame:
-    __slots__ = ("anchor", "container", "first_lines", "key", "keypath", "size_at_start")
+    __slots__ = ("anchor", "bytes_at_start", "container", "first_lines", "key", "keypath",
+                 "size_at_start")
 
     def __init__(self, container: dict[str, Any] | list[Any], keypath: KeyPath,
-                 anchor: str | None, size_at_start: int) -> None:
+                 anchor: str | None, size_at_start: int, bytes_at_start: int) -> None:
         self.container = container
         self.keypath = keypath
         self.anchor = anchor
         self.size_at_start = size_at_start
+        self.bytes_at_start = bytes_at_start
         self.key: str | None = None
         self.first_lines: dict[str, int] = {}
 
@@ -72,8 +101,10 @@ class _Composer:
     def __init__(self, found: Found | None):
         self.found = found
         self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[Any, int]] = {}
+        # Each anchor's value, with its count of values and of bytes.
+        self.anchors: dict[str, tuple[Any, int, int]] = {}
         self.size = 0
+        self.bytes = 0
         self.root: Any = None
 
     def next_keypath(self) -> KeyPath:
@@ -89,11 +120,15 @@ class _Composer:
         return bool(self.stack) and isinstance(self.stack[-1].container, dict) \
             and self.stack[-1].key is None
 
-    def count(self, n: int, mark: Any) -> None:
+    def count(self, n: int, mark: Any, n_bytes: int = 0) -> None:
         self.size += n
+        self.bytes += n_bytes
         if self.size > MAX_VALUES:
             raise YamlProblem.at(mark, f"document has more than {MAX_VALUES:,} values "
                                     "(after expanding aliases)")
+        if self.bytes > MAX_EXPANDED_BYTES:
+            raise YamlProblem.at(mark, f"document has more than {MAX_EXPANDED_BYTES:,} bytes "
+                                    "of text (after expanding aliases)")
 
     def add_key(self, key: str, mark: Any) -> None:
         frame = self.stack[-1]
@@ -131,18 +166,22 @@ class _Composer:
         keypath = self.next_keypath()
         if self.found is not None:
             self.found[0][keypath] = position(mark)
-        self.stack.append(_Frame(container, keypath, event.anchor, self.size - 1))
+        self.stack.append(_Frame(container, keypath, event.anchor, self.size - 1, self.bytes))
 
     def close(self, event: Any) -> None:
         frame = self.stack.pop()
         if frame.anchor is not None:
-            self.anchors[frame.anchor] = (frame.container, self.size - frame.size_at_start)
+            self.anchors[frame.anchor] = (frame.container, self.size - frame.size_at_start,
+                                          self.bytes - frame.bytes_at_start)
         self.add_value(frame.container, event.start_mark)
 
     def scalar(self, event: Any) -> None:
         mark = event.start_mark
         _check_tag(event.tag, "scalar", mark)
-        self.count(1, mark)
+        text: str = event.value
+        # isascii() is O(1) on CPython, so only non-ASCII text is encoded to be measured.
+        n_bytes = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+        self.count(1, mark, n_bytes)
         # The file has no raw control characters; only a "\0"-style escape can make one.
         control = CONTROL.search(event.value) if event.style == '"' else None
         if control:
@@ -157,7 +196,7 @@ class _Composer:
             value = _resolve_plain(event.value) if plain else event.value
             self.add_value(value, mark)
         if event.anchor is not None:
-            self.anchors[event.anchor] = (value, 1)
+            self.anchors[event.anchor] = (value, 1, n_bytes)
 
     def alias(self, event: Any) -> None:
         mark = event.start_mark
@@ -165,8 +204,8 @@ class _Composer:
             raise YamlProblem.at(mark, f"unknown alias '*{event.anchor}'")
         if self.expecting_key():
             raise YamlProblem.at(mark, "an alias cannot be a mapping key")
-        value, size = self.anchors[event.anchor]
-        self.count(size, mark)
+        value, size, n_bytes = self.anchors[event.anchor]
+        self.count(size, mark, n_bytes)
         self.add_value(value, mark)
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import Diagnostic, did_you_mean
-from generator.read.yamlsrc import Document, parse_yaml
+from generator.read.rawfile import Refused, is_folder, list_folder, read_bounded
+from generator.read.yamlsrc import MAX_BYTES, Document, parse_yaml, too_big
 from generator.urls import SLUG, WINDOWS_DEVICES, suggest_slug
 
 CONTENT_DIR = "content"
@@ -62,14 +63,18 @@ def load_records(site_dir: Path, by_folder: Mapping[str, str], parse: Parse = pa
     records: list[RawRecord] = []
     keys: set[str] = set()
     diagnostics: list[Diagnostic] = []
-    for entry in _sorted_entries(content):
+    listed = _sorted_entries(content) if os.path.lexists(content) else []
+    if isinstance(listed, Refused):
+        return Content((), frozenset()), [Diagnostic(CONTENT_DIR, 1, 1, listed.message)]
+    for entry in listed:
         rel = f"{CONTENT_DIR}/{entry.name}"
-        if entry.is_dir() and entry.name in by_folder:
+        if entry.name in by_folder:
+            # Not only folders: a file, FIFO or broken link of this name is reported there.
             found, problems = _load_folder(root, Path(entry.path), by_folder[entry.name], keys,
                                            parse)
             records.extend(found)
             diagnostics.extend(problems)
-        elif entry.is_dir():
+        elif is_folder(entry):
             diagnostics.append(Diagnostic(rel, 1, 1, f"folder '{entry.name}' is not a record "
                                           f"type's folder{did_you_mean(entry.name, by_folder)}; "
                                           f"the folders are {', '.join(sorted(by_folder))}"))
@@ -80,14 +85,13 @@ def load_records(site_dir: Path, by_folder: Mapping[str, str], parse: Parse = pa
     return Content(tuple(records), frozenset(keys)), diagnostics
 
 
-def _sorted_entries(folder: Path) -> list[os.DirEntry[str]]:
+def _sorted_entries(folder: Path) -> list[os.DirEntry[str]] | Refused:
+    entries = list_folder(str(folder))
+    if isinstance(entries, Refused):
+        return entries
     # Hidden files and editors' backups are not content.
-    try:
-        with os.scandir(folder) as entries:
-            return sorted((e for e in entries if not e.name.startswith(".")
-                           and not e.name.endswith("~")), key=lambda e: e.name)
-    except FileNotFoundError:
-        return []
+    return sorted((e for e in entries if not e.name.startswith(".")
+                   and not e.name.endswith("~")), key=lambda e: e.name)
 
 
 def _load_folder(root: str, folder: Path, type_name: str, keys: set[str], parse: Parse
@@ -97,18 +101,20 @@ def _load_folder(root: str, folder: Path, type_name: str, keys: set[str], parse:
     # Resolving links costs system calls, so the folder is resolved once and a file
     # only when it is a link itself.
     folder_outside = _outside(root, folder)
-    for entry in _sorted_entries(folder):
+    listed = _sorted_entries(folder)
+    if isinstance(listed, Refused):
+        return [], [Diagnostic(f"{CONTENT_DIR}/{folder.name}", 1, 1, listed.message)]
+    taken = _taken_slugs(listed)  # a suggested new name must not be another file's
+    for entry in listed:
         rel = f"{CONTENT_DIR}/{folder.name}/{entry.name}"
         stem, suffix = os.path.splitext(entry.name)
-        if entry.is_dir() or suffix != RECORD_SUFFIX:
+        if is_folder(entry) or suffix != RECORD_SUFFIX:
             hint = f"; rename it to {stem}{RECORD_SUFFIX}" if suffix == ".yml" else ""
             diagnostics.append(Diagnostic(rel, 1, 1, f"ignored: not a {RECORD_SUFFIX} file{hint}",
                                           "error" if hint else "warning"))
             continue
         if not _SLUG.fullmatch(stem):
-            diagnostics.append(Diagnostic(rel, 1, 1, f"'{stem}' is not a valid slug: use "
-                                          "lowercase letters, digits and '-' (e.g. "
-                                          f"'{suggest_slug(stem)}{RECORD_SUFFIX}')"))
+            diagnostics.append(Diagnostic(rel, 1, 1, _slug_advice(stem, taken)))
             continue
         if stem in WINDOWS_DEVICES:
             diagnostics.append(Diagnostic(rel, 1, 1, f"'{stem}' is a device name on Windows, "
@@ -121,10 +127,10 @@ def _load_folder(root: str, folder: Path, type_name: str, keys: set[str], parse:
         if outside:
             diagnostics.append(Diagnostic(rel, 1, 1, outside))
             continue
-        try:
-            raw = Path(entry.path).read_bytes()
-        except OSError as exc:
-            diagnostics.append(Diagnostic(rel, 1, 1, f"cannot read: {exc.strerror}"))
+        raw = read_bounded(entry.path, MAX_BYTES)
+        if isinstance(raw, Refused):
+            diagnostics.append(too_big(rel, raw.size) if raw.size >= 0
+                               else Diagnostic(rel, 1, 1, raw.message))
             continue
         doc = parse(rel, raw)
         if isinstance(doc, Diagnostic):
@@ -132,6 +138,21 @@ def _load_folder(root: str, folder: Path, type_name: str, keys: set[str], parse:
         else:
             records.append(RawRecord(type_name, stem, doc))
     return records, diagnostics
+
+
+def _taken_slugs(entries: list[os.DirEntry[str]]) -> set[str]:
+    stems = (os.path.splitext(e.name) for e in entries)
+    return {stem for stem, suffix in stems if suffix == RECORD_SUFFIX and _SLUG.fullmatch(stem)}
+
+
+def _slug_advice(stem: str, taken: set[str]) -> str:
+    """What to rename a file whose name is not a slug to; the name is then taken too."""
+    slug = suggest_slug(stem, taken)
+    natural = suggest_slug(stem)
+    taken.add(slug)  # two such files get two names, not one
+    note = f", as '{natural}' is taken" if slug != natural and natural in taken else ""
+    return (f"'{stem}' is not a valid slug: use lowercase letters, digits and '-' "
+            f"(e.g. '{slug}{RECORD_SUFFIX}'{note})")
 
 
 def _outside(root: str, path: Path) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from typing import Any
 
 import orjson
@@ -11,6 +12,7 @@ import orjson
 from generator import urls
 from generator.check.validate import Record
 from generator.link.link import Site
+from generator.render.numbers import number_text
 from generator.render.views import PageBuilder
 from generator.site.schema import FIELD_TYPES, SOURCE_TYPE
 
@@ -52,7 +54,7 @@ def record_data(builder: PageBuilder, record: Record) -> dict[str, Any]:
             refs = [ref_data(builder, f"{spec.to}:{slug}") for slug in slugs]
             fields[spec.name] = refs[0] if isinstance(value, str) else refs
         elif value is not None:
-            fields[spec.name] = value
+            fields[spec.name] = json_value(value)
     folder = type_spec.folder
     return {
         "type": record.type,
@@ -112,8 +114,20 @@ def graph_json(site: Site, path: str) -> bytes:
     return _dump({"format": FORMAT_VERSION, "nodes": nodes, "edges": edges})
 
 
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+def json_value(value: Any) -> Any:
+    """A field's value for orjson: a number as number_text spells it, the rest as it is."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return orjson.Fragment(number_text(value))
+    return value
+
+
+# A spreadsheet runs a cell that starts with = + - @ as a formula (CSV injection); OWASP lists
+# tab and carriage return too. Spreadsheets skip blanks before the formula character, and
+# some read its full-width (＝ ＋ － ＠) or small forms as the same, so a cell is dangerous when
+# its first character that is not white space, a control or a format character (zero-width
+# space, BOM) folds (NFKC) to one of these, or is U+2212 MINUS SIGN.
+_FORMULA_START = frozenset("=+-@\u2212")
+_BLANKS = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
 
 
 def type_csv(site: Site, type_name: str) -> bytes:
@@ -128,15 +142,24 @@ def type_csv(site: Site, type_name: str) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _csv_cell(value: Any) -> str | int | float:
+def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
         value = "; ".join(value)
     if isinstance(value, str):
-        return "'" + value if value.startswith(_FORMULA_START) else value
-    assert isinstance(value, (int, float))
-    return value
+        return "'" + value if is_formula(value) else value  # as OWASP advises
+    return number_text(value)
+
+
+def is_formula(cell: str) -> bool:
+    """Whether a spreadsheet might run this CSV cell as a formula."""
+    if cell.startswith(("\t", "\r")):
+        return True
+    for char in cell:
+        if unicodedata.category(char) not in _BLANKS:
+            return unicodedata.normalize("NFKC", char)[:1] in _FORMULA_START
+    return False
 
 
 def _dump(data: Any) -> bytes:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import os
 import re
 import signal
 import threading
@@ -27,6 +26,13 @@ from generator.render import pages, views
 from generator.render.outputs import render_file
 from generator.render.pages import page_context
 from generator.render.plan import HTML_KINDS, Page, template_names
+from generator.render.sandbox import SiteSandbox
+from generator.render.templatefiles import (
+    TEMPLATE_SUFFIXES,
+    TemplateFileError,
+    TemplateFiles,
+    display_path,
+)
 from generator.render.text import markdown_filter
 
 THEME_DIR = Path(__file__).parent.parent / "theme"
@@ -34,7 +40,6 @@ THEME_DIR = Path(__file__).parent.parent / "theme"
 _VIEW_FIELDS = {cls.__name__: [f.name for f in dataclasses.fields(cls)]
                 for module in (views, pages) for cls in vars(module).values()
                 if isinstance(cls, type) and dataclasses.is_dataclass(cls)}
-MAX_RANGE = 100_000  # the most numbers a template's range() may give
 PAGE_SECONDS = 30.0  # a page that takes longer to render is stuck in a loop
 
 
@@ -46,20 +51,6 @@ class RenderedPage:
     content: bytes
     depends_on: frozenset[str]
     templates: frozenset[str] = frozenset()
-
-
-def template_dirs(site_dir: Path) -> list[Path]:
-    """Where templates are looked up: the site's own first, then the built-in theme."""
-    return [site_dir / TEMPLATES_DIR, THEME_DIR / TEMPLATES_DIR]
-
-
-def capped_range(*args: int) -> range:
-    """range() for templates: at most MAX_RANGE numbers, as in jinja2.sandbox."""
-    numbers = range(*args)
-    if len(numbers) > MAX_RANGE:
-        raise OverflowError(f"range() of {len(numbers):,} numbers; a template may count to "
-                            f"{MAX_RANGE:,} at most")
-    return numbers
 
 
 @contextlib.contextmanager
@@ -110,9 +101,12 @@ _COMPILED = _CompiledTemplates()
 
 
 def make_environment(site: Site, site_dir: Path) -> jinja2.Environment:
-    """A Jinja2 environment for `site`: autoescaped, strict about undefined names."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(site_dir)]),
+    """A sandboxed Jinja2 environment for `site`: autoescaped, strict about undefined names.
+
+    Templates are looked up in the site's templates/ first, then in the built-in theme.
+    """
+    env = SiteSandbox(
+        loader=TemplateFiles(site_dir, THEME_DIR / TEMPLATES_DIR),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -121,7 +115,6 @@ def make_environment(site: Site, site_dir: Path) -> jinja2.Environment:
         auto_reload=False,
         bytecode_cache=_COMPILED,
     )
-    env.globals["range"] = capped_range
     to_html = markdown_filter(site)
 
     # markdown-it escapes raw HTML, so its output is safe to mark as such.
@@ -139,13 +132,24 @@ def make_environment(site: Site, site_dir: Path) -> jinja2.Environment:
 
 
 def check_templates(env: jinja2.Environment, site_dir: Path) -> list[Diagnostic]:
-    """A diagnostic for every template (the site's and the theme's) that does not compile."""
+    """A diagnostic for every template (the site's and the theme's) that does not compile,
+    and for every other file in templates/ that cannot be read as one."""
+    assert isinstance(env.loader, TemplateFiles)
     diagnostics = []
-    for name in env.list_templates(extensions=["html", "xml", "txt"]):
+    for name in env.list_templates():
         try:
-            env.get_template(name)
+            if name.endswith(TEMPLATE_SUFFIXES):
+                env.get_template(name)
+            else:  # not compiled, but an include may use it, and the cache hashes it
+                env.loader.get_source(env, name)
         except jinja2.TemplateSyntaxError as exc:
             diagnostics.append(_syntax_error(exc, site_dir))
+        except TemplateFileError as exc:
+            diagnostics.append(exc.diagnostic)
+        except (RecursionError, SyntaxError):  # Jinja's parser or Python's compiler gave up
+            diagnostics.append(Diagnostic(
+                env.loader.shown(name), 1, 1, "the template nests too deeply to compile; "
+                "nest fewer blocks and expressions, or split it with macros and includes"))
     return diagnostics
 
 
@@ -163,6 +167,8 @@ def render_page(env: jinja2.Environment, site: Site, page: Page, site_dir: Path
         return _syntax_error(exc, site_dir)
     except jinja2.TemplateNotFound as exc:
         return Diagnostic(TEMPLATES_DIR, 1, 1, f"no template for {page.path}: {exc.message}")
+    except TemplateFileError as exc:
+        return exc.diagnostic
     try:
         with time_limit(PAGE_SECONDS):
             text = template.render(context)
@@ -203,14 +209,6 @@ def _referenced(source: str) -> tuple[str, ...]:
     return tuple(ref for ref in meta.find_referenced_templates(_PARSER.parse(source)) if ref)
 
 
-def display_path(filename: str, site_dir: Path) -> str:
-    """A template's path as users see it: relative to the site when inside it."""
-    try:
-        return Path(filename).resolve().relative_to(site_dir.resolve()).as_posix()
-    except ValueError:
-        return os.path.normpath(filename)
-
-
 def _syntax_error(exc: jinja2.TemplateSyntaxError, site_dir: Path) -> Diagnostic:
     filename = exc.filename or exc.name or "?"
     text = exc.source if exc.source is not None else _read(filename)
@@ -220,9 +218,14 @@ def _syntax_error(exc: jinja2.TemplateSyntaxError, site_dir: Path) -> Diagnostic
 
 def _runtime_error(exc: Exception, site_dir: Path, context: dict[str, Any],
                    env: jinja2.Environment) -> Diagnostic:
+    if isinstance(exc, TemplateFileError):  # an include of a file that cannot be read
+        return exc.diagnostic
+    assert isinstance(env.loader, TemplateFiles)
     frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
-              if frame.filename.endswith(".html") and os.path.isfile(frame.filename)]
-    if isinstance(exc, jinja2.UndefinedError):
+              if env.loader.holds(frame.filename)]
+    if isinstance(exc, RecursionError):
+        message = _recursion_message(frames, site_dir)
+    elif isinstance(exc, jinja2.UndefinedError):
         message = _undefined_message(str(exc.message), context)
     elif isinstance(exc, jinja2.TemplateNotFound):  # an include or import of a missing name
         message = f"no template '{exc.name}'{did_you_mean(str(exc.name), env.list_templates())}"
@@ -235,6 +238,18 @@ def _runtime_error(exc: Exception, site_dir: Path, context: dict[str, Any],
     frame = frames[-1]
     return error_at(display_path(frame.filename, site_dir), _read(frame.filename),
                     frame.lineno or 1, 1, f"template error: {message}")
+
+
+def _recursion_message(frames: list[traceback.FrameSummary], site_dir: Path) -> str:
+    """Where a template calls itself: the template lines between two visits of the last."""
+    where = [(display_path(f.filename, site_dir), f.lineno or 1) for f in frames]
+    if not where:
+        return "templates call themselves without end"
+    start = max((i for i in range(len(where) - 1) if where[i] == where[-1]), default=0)
+    cycle = [where[start]] + [w for w in where[start + 1:] if w != where[start]]
+    steps = " → ".join(dict.fromkeys(f"{path}:{line}" for path, line in cycle))
+    return (f"templates call themselves without end ({steps} → again); an include, extends, "
+            "macro or recursive loop never stops")
 
 
 def _undefined_message(message: str, context: dict[str, Any]) -> str:

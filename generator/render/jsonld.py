@@ -10,6 +10,7 @@ import orjson
 from generator import urls
 from generator.check.validate import Fact, Record
 from generator.link.link import Site
+from generator.render.numbers import NUMBER_TYPES, number_text
 from generator.render.views import is_source_text
 from generator.site.model import TypeSpec
 from generator.site.schema import FIELD_TYPES, SOURCE_TYPE
@@ -95,6 +96,11 @@ class LinkedData:
                 out.setdefault("datePublished", str(value))
             elif spec.name in ("publisher", "author") and kind in CREATIVE_WORKS:
                 out.setdefault(spec.name, {"@type": "Organization", "name": str(value)})
+            elif spec.type in NUMBER_TYPES and kind in PLACES:
+                # schema.org gives a Place's other characteristics as PropertyValues.
+                out.setdefault("additionalProperty", []).append(
+                    {"@type": "PropertyValue", "name": spec.label,
+                     "value": orjson.Fragment(number_text(value))})
             elif FIELD_TYPES[spec.type].is_ref and spec.to is not None:
                 slugs = [value] if isinstance(value, str) else value
                 refs = [self.ref(f"{spec.to}:{slug}") for slug in slugs]

@@ -16,6 +16,7 @@ from generator import urls
 from generator.check.validate import Fact, Record
 from generator.link.link import Backlink, Site
 from generator.link.quotes import QuoteMark
+from generator.render.numbers import NUMBER_TYPES, number_label, number_text
 from generator.site.model import FieldSpec, TypeSpec
 from generator.site.schema import FIELD_TYPES, SOURCE_TEXT_FIELD, SOURCE_TYPE
 
@@ -43,6 +44,7 @@ class FieldView:
     type: str
     value: Any = None
     text: str = ""
+    data: str = ""  # a number as the data files spell it, for <data value="…">
     links: tuple[LinkView, ...] = ()
     items: tuple[str, ...] = ()
     paragraphs: tuple[str, ...] = ()
@@ -182,7 +184,8 @@ class PageBuilder:
             return FieldView(**base, items=tuple(value))
         if spec.type == "text" and "\n" in value.strip():
             return FieldView(**base, paragraphs=split_paragraphs(value))
-        return FieldView(**base, text=format_value(spec.type, value))
+        data = number_text(value) if spec.type in NUMBER_TYPES else ""
+        return FieldView(**base, text=format_value(spec.type, value), data=data)
 
     def fact_view(self, record: Record, fact: Fact) -> FactView:
         source_key = f"{SOURCE_TYPE}:{fact.source}"
@@ -285,8 +288,8 @@ def format_value(field_type: str, value: Any) -> str:
     """A scalar field's value as a reader should see it."""
     if field_type == "date":
         return format_date(value)
-    if field_type in ("integer", "number") and not isinstance(value, bool):
-        return f"{value:,}"
+    if field_type in NUMBER_TYPES:
+        return number_label(value)
     return str(value)
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import BuildFailed, Diagnostic, did_you_mean
-from generator.read.yamlsrc import Document, parse_yaml
+from generator.read.rawfile import Refused, read_bounded
+from generator.read.yamlsrc import MAX_BYTES, Document, parse_yaml, too_big
 from generator.site.model import FieldSpec, SiteConfig, TypeSpec
 from generator.site.schema import (
     BASE_URL_PATTERN,
@@ -75,10 +76,11 @@ _SITE_VALIDATOR = make_validator(SITE_SCHEMA)
 def load_config(site_dir: Path) -> SiteConfig:
     """Read and check `site_dir/site.yaml`; raise BuildFailed with every problem."""
     path = site_dir / CONFIG_FILE
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BuildFailed([Diagnostic(CONFIG_FILE, 1, 1, f"cannot read: {exc.strerror}")]) from None
+    # Bounded and type-checked like a record file: a FIFO or a huge site.yaml must not hang.
+    raw = read_bounded(str(path), MAX_BYTES)
+    if isinstance(raw, Refused):
+        raise BuildFailed([too_big(CONFIG_FILE, raw.size) if raw.size >= 0
+                           else Diagnostic(CONFIG_FILE, 1, 1, raw.message)])
     doc = parse_yaml(CONFIG_FILE, raw)
     if isinstance(doc, Diagnostic):
         raise BuildFailed([doc])

@@ -49,6 +49,13 @@ TYPE_WORDS = {
     "object": "a mapping of keys to values",
 }
 
+# The largest whole number a fact sheet holds: 2**53 - 1, JavaScript's MAX_SAFE_INTEGER.
+# data/*.json is read by JavaScript and most JSON libraries as 64-bit floats, which keep every
+# whole number only up to here (2**53 + 1 reads back as 2**53). Counts, populations, budgets
+# in cents and every 64-bit id below 9 quadrillion fit.
+MAX_INTEGER = 2**53 - 1
+_INTEGER_RANGE = {"minimum": -MAX_INTEGER, "maximum": MAX_INTEGER}
+
 _TEXT: dict[str, Any] = {"type": "string", "pattern": TEXT_PATTERN}
 _SLUG: dict[str, Any] = {"type": "string", "pattern": SLUG_PATTERN}
 
@@ -66,8 +73,10 @@ class FieldType:
 FIELD_TYPES: dict[str, FieldType] = {t.name: t for t in (
     FieldType("text", "plain text, one line or more", _TEXT),
     FieldType("markdown", "Markdown text; may link to records as [label](type:slug)", _TEXT),
-    FieldType("integer", "a whole number", {"type": "integer"}),
-    FieldType("number", "a number", {"type": "number"}),
+    FieldType("integer", "a whole number", {"type": "integer", **_INTEGER_RANGE}),
+    # A decimal (1.5, 6.02e23) is a double as JSON is; a whole number in it is kept exactly.
+    FieldType("number", "a number", {"type": "number",
+                                     "if": {"type": "integer"}, "then": _INTEGER_RANGE}),
     FieldType("date", "a calendar date, YYYY-MM-DD",
               {"type": "string", "pattern": DATE_PATTERN, "format": "date"}),
     FieldType("year", "a year, e.g. 2018", {"type": "integer", "minimum": 1, "maximum": 9999}),

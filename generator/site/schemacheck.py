@@ -13,8 +13,10 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError, val
 from generator.errors import Diagnostic, closest, did_you_mean, suggest
 from generator.read.marks import KeyPath
 from generator.read.yamlsrc import Document
+from generator.site.numberhints import integer_bound, is_non_finite, number_hint, range_hint
 from generator.site.schema import (
     FORMAT_WORDS,
+    MAX_INTEGER,
     PATTERN_WORDS,
     SLUG_PATTERN,
     TEXT_PATTERN,
@@ -193,6 +195,18 @@ def _quote_hint(error: ValidationError, value: object) -> str:
         isinstance(value, int | float | bool) else ""
 
 
+def _number_text_message(where: str, words: str, whole: bool, value: str) -> str:
+    """For text where a number belongs: out of range, not finite, or written another way."""
+    bound = integer_bound(value)
+    if bound is not None:
+        side = "at least" if bound < 0 else "at most"
+        return f"{where} must be {side} {bound}, not {describe_value(value)}" \
+               f"{range_hint(value, whole)}"
+    if not whole and is_non_finite(value):
+        words = "a finite number"
+    return f"{where} must be {words}, not {describe_value(value)}{number_hint(value, whole)}"
+
+
 def _message(keypath: KeyPath, error: ValidationError) -> str:
     where = f"'{describe_keypath(keypath)}'" if keypath else "the file"
     keyword, expected, value = error.validator, error.validator_value, error.instance
@@ -208,6 +222,8 @@ def _message(keypath: KeyPath, error: ValidationError) -> str:
             words = FORMAT_WORDS.get(error.schema["format"], words)
         if not keypath and value is None:
             return "the file is empty; it should be a mapping of fields"
+        if isinstance(value, str) and {"integer", "number"} & set(kinds):
+            return _number_text_message(where, words, "number" not in kinds, value)
         return f"{where} must be {words}, not {describe_value(value)}{_quote_hint(error, value)}"
     if keyword == "required":
         return f"missing required field '{_missing_name(error)}'" + \
@@ -224,10 +240,11 @@ def _message(keypath: KeyPath, error: ValidationError) -> str:
     if keyword == "format":
         return f"{where} must be {FORMAT_WORDS.get(str(expected), expected)}, " \
                f"not {describe_value(value)}"
-    if keyword == "minimum":
-        return f"{where} must be at least {expected}, not {describe_value(value)}"
-    if keyword == "maximum":
-        return f"{where} must be at most {expected}, not {describe_value(value)}"
+    if keyword in ("minimum", "maximum"):
+        hint = range_hint(value, error.schema.get("type") == "integer") \
+            if abs(expected) == MAX_INTEGER else ""
+        side = "at least" if keyword == "minimum" else "at most"
+        return f"{where} must be {side} {expected}, not {describe_value(value)}{hint}"
     if keyword == "uniqueItems":
         return f"{where} lists the same value more than once"
     if keyword == "minProperties":
