@@ -8,20 +8,32 @@ every tab is told to reload, however soon after the last reload that is.
 
 from __future__ import annotations
 
+import asyncio
+import datetime
+import errno
 import html
+import json
+import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import httputil, web
-from tornado.httpserver import HTTPServer
 
 from generator.errors import Diagnostic, format_all
-from generator.serve.guard import Address, inside, refuse_foreign_host
+from generator.serve import guard
+from generator.serve.guard import (
+    Address,
+    CappedHTTPServer,
+    PrintableLog,
+    inside,
+    refuse_foreign_host,
+    refuse_unservable_path,
+)
 from generator.serve.rebuild import BuildState
 from generator.serve.watch import SiteWatcher
 
@@ -33,6 +45,11 @@ LIVE_SCRIPT = (
     b's.src="//"+window.location.hostname+":"+port+"/livereload.js?port="+port;'
     b"document.head.appendChild(s);})();</script>"
 )
+CHUNK_BYTES = 64 * 1024
+# write/ swaps the output folder as a whole; where the system cannot swap two folders in one
+# step (not Linux), there is a moment with no output folder. A page asked for then waits.
+SWAP_STEP_SECONDS = 0.01
+SWAP_WAIT_SECONDS = 2.0
 
 
 def error_page(diagnostics: Iterable[Diagnostic]) -> bytes:
@@ -60,8 +77,12 @@ class PageHandler(web.StaticFileHandler):
         assert state is not None and address is not None
         self.state, self.address = state, address
 
+    file: BinaryIO | None = None  # opened once per request: every byte sent comes from it
+    opened: os.stat_result
+
     def prepare(self) -> None:
         refuse_foreign_host(self, self.address)
+        refuse_unservable_path("".join(self.path_args))
 
     async def get(self, path: str, include_body: bool = True) -> None:
         if self.state.errors and PurePosixPath(path).suffix in ("", ".html", ".htm"):
@@ -70,15 +91,72 @@ class PageHandler(web.StaticFileHandler):
             self.set_header("Cache-Control", "no-store")
             self.finish(error_page(self.state.errors) if include_body else b"")
             return
-        await super().get(path, include_body)
+        waited = 0.0
+        while True:
+            before = _identity(self.root)
+            try:
+                await super().get(path, include_body)
+                return
+            except web.HTTPError as error:
+                # A page missing from an output folder that stayed put is missing indeed.
+                if error.status_code != 404 or waited >= SWAP_WAIT_SECONDS or (
+                        before is not None and _identity(self.root) == before):
+                    raise
+            await asyncio.sleep(SWAP_STEP_SECONDS)
+            waited += SWAP_STEP_SECONDS
 
     def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
         # Tornado refuses '..' and links out of root; the index.html it appends to a
         # folder is checked here too, so no path at all leaves the output folder.
         path = super().validate_absolute_path(root, absolute_path)
-        if path is not None and not inside(root, path):
+        if path is None:
+            return None
+        if not inside(root, path):
             raise web.HTTPError(403, "%s is outside the output folder", self.path)
+        # Opened now and read to the size it has now: a rebuild replaces files (it never
+        # rewrites one), so the response is one build's file, whole, whatever comes after.
+        self.close_file()
+        try:
+            self.file = open(path, "rb")  # noqa: SIM115  # closed when the request ends
+        except OSError as exc:
+            code = {errno.ENOENT: 404, errno.ENOTDIR: 404, errno.EMFILE: 503,
+                    errno.ENFILE: 503}.get(exc.errno or 0, 403)
+            raise web.HTTPError(code) from None
+        self.opened = os.fstat(self.file.fileno())
         return path
+
+    def get_content_size(self) -> int:
+        return self.opened.st_size
+
+    def get_modified_time(self) -> datetime.datetime | None:
+        return datetime.datetime.fromtimestamp(int(self.opened.st_mtime), datetime.UTC)
+
+    def get_content(self, abspath: str, start: int | None = None,  # type: ignore[override]
+                    end: int | None = None) -> Iterator[bytes]:
+        """The bytes start…end of the file opened for this request."""
+        file = self.file
+        assert file is not None
+        file.seek(start or 0)
+        remaining = (self.opened.st_size if end is None else end) - (start or 0)
+        while remaining > 0 and not file.closed:  # closed: the client went away
+            chunk = file.read(min(CHUNK_BYTES, remaining))
+            if not chunk:
+                return
+            remaining -= len(chunk)
+            yield chunk
+
+    def close_file(self) -> None:
+        """Let go of the file this request was answered from."""
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+    def on_finish(self) -> None:
+        self.close_file()
+
+    def on_connection_close(self) -> None:
+        self.close_file()
+        super().on_connection_close()
 
     def set_extra_headers(self, path: str) -> None:
         self.set_header("Cache-Control", "no-store")
@@ -99,6 +177,14 @@ class PageHandler(web.StaticFileHandler):
         super().write_error(status_code, **kwargs)
 
 
+def _identity(folder: str) -> tuple[int, int] | None:
+    try:
+        status = os.stat(folder)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
 class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]  # livereload has no type hints
     """livereload's WebSocket, refusing other hosts and other sites' pages."""
 
@@ -109,6 +195,20 @@ class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]  # livereload has n
 
     def check_origin(self, origin: str) -> bool:
         return self.address.allows(urlsplit(origin).netloc)
+
+    def on_message(self, message: str | bytes) -> None:
+        """livereload's handshake; a message livereload.js would not send is ignored, and
+        a tab is logged once however often it says where it is."""
+        try:
+            data = json.loads(message)
+        except ValueError:  # livereload would print a traceback
+            return
+        if not isinstance(data, dict) or not isinstance(data.get("command"), str):
+            return
+        if data["command"] == "info" and (not isinstance(data.get("url"), str)
+                                          or self in LiveReloadHandler.waiters):
+            return
+        super().on_message(message)
 
 
 class ReloadScript(LiveReloadJSHandler):  # type: ignore[misc]  # livereload has no type hints
@@ -151,5 +251,17 @@ class DevServer(Server):  # type: ignore[misc]  # livereload has no type hints
             (r"/livereload\.js", ReloadScript),
             (r"/(.*)", PageHandler, {"path": self.root, "default_filename": "index.html",
                                      "state": self.state, "address": self.address}),
-        ], transforms=[InjectReload])
-        HTTPServer(app).add_sockets(self.sockets)
+        ], transforms=[InjectReload], websocket_max_message_size=guard.MAX_MESSAGE_BYTES)
+        CappedHTTPServer(
+            app, cap=guard.connection_cap(), idle_connection_timeout=guard.HEADER_SECONDS,
+            body_timeout=guard.BODY_SECONDS, max_header_size=guard.MAX_HEADER_BYTES,
+            max_body_size=guard.MAX_BODY_BYTES, max_buffer_size=guard.MAX_BUFFER_BYTES,
+        ).add_sockets(self.sockets)
+
+    def _setup_logging(self) -> None:
+        """livereload's logging (its notes and tornado's), through PrintableLog."""
+        channel = logging.StreamHandler()
+        channel.setFormatter(PrintableLog())
+        logging.getLogger("livereload").setLevel(logging.INFO)
+        for name in ("livereload", "tornado"):
+            logging.getLogger(name).addHandler(channel)

@@ -14,7 +14,7 @@ from tornado import netutil
 
 from generator.read.load import CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR
 from generator.serve.app import DevServer
-from generator.serve.guard import Address, is_loopback, url_host
+from generator.serve.guard import Address, is_loopback, printable, url_host
 from generator.serve.rebuild import BuildState, Rebuilder, stop_loop
 from generator.site.config import CONFIG_FILE, load_config
 
@@ -42,16 +42,22 @@ def serve(site_dir: Path, out_dir: Path, host: str, port: int) -> None:
         load_config(site_dir)  # not a site at all, so nothing to watch: fail as build would
     sockets = bind(host, port)
     if not is_loopback(host):
-        print(f"warning: listening on {host}: other machines on the network can read this "
-              "site; leave out --host to serve this computer only", file=sys.stderr)
+        print(f"warning: listening on {printable(host)}: other machines on the network can "
+              "read this site; leave out --host to serve this computer only", file=sys.stderr)
     rebuilder = Rebuilder(site_dir, out_dir)
-    rebuilder.build()
     server = DevServer(sockets, Address(host, port), rebuilder.state)
     for name in WATCHED:
         server.watch(str(site_dir / name), rebuilder.on_change)
+    server.watcher.start(None)  # before the first build: a save made meanwhile is built next
+    try:
+        rebuilder.build()
+    except BaseException:
+        server.watcher.stop()
+        raise
     _quiet_livereload()
     url = f"http://{url_host(host)}:{port}/"
-    print(f"Serving {out_dir} on {url} (Ctrl-C stops).", file=sys.stderr, flush=True)
+    print(f"Serving {printable(str(out_dir))} on {url} (Ctrl-C stops).", file=sys.stderr,
+          flush=True)
     previous = _handle_interrupts(rebuilder.state)
     try:
         server.serve(root=str(out_dir), host=host, port=port, open_url_delay=None)

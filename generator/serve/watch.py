@@ -33,10 +33,11 @@ class SiteWatcher(Watcher):  # type: ignore[misc]  # livereload has no type hint
         self._watching: list[str] = []
         self._thread: threading.Thread | None = None
 
-    def start(self, callback: Callable[[], None]) -> bool:
-        """Start watching; True tells livereload not to poll as well."""
-        self._restart()
-        PeriodicCallback(self._look_for_new_folders, LOOK_FOR_NEW_FOLDERS_MS).start()
+    def start(self, callback: Callable[[], None] | None) -> bool:
+        """Start watching, if not yet started; True tells livereload not to poll as well."""
+        if self._thread is None:
+            self._restart()
+            PeriodicCallback(self._look_for_new_folders, LOOK_FOR_NEW_FOLDERS_MS).start()
         return True
 
     def stop(self) -> None:
