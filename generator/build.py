@@ -6,7 +6,7 @@ import contextlib
 import gc
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,9 +39,10 @@ from generator.store.memo import RecordMemo
 from generator.store.stale import record_hashes, template_hashes
 from generator.write.full import write_output
 from generator.write.indexing import IndexOptions, index_seconds
+from generator.write.lock import WAIT_SECONDS, OutputLock
 from generator.write.pagefind import Started
 from generator.write.patch import can_patch, patch_output
-from generator.write.staging import check_output_dir
+from generator.write.staging import check_output_dir, check_writable
 from generator.write.survey import up_to_date
 
 NO_BASE_URL = Diagnostic(
@@ -114,6 +115,8 @@ class Options:
     search: bool = True  # bring the search index up to date (else a later build will)
     search_started: Started | None = None  # told of the running search indexer
     later: frozenset[str] = frozenset()  # kinds of page to leave stale for a later build
+    wait: float = WAIT_SECONDS  # for another build of the same output to finish
+    waiting: Callable[[int], None] | None = None  # told the other build's pid, if it waits
 
 
 def build_site(site_dir: Path, out_dir: Path, base_url: str | None = None, jobs: int = 1,
@@ -121,8 +124,17 @@ def build_site(site_dir: Path, out_dir: Path, base_url: str | None = None, jobs:
     """Build the site into `out_dir`, replacing it only when every page rendered.
 
     From the last build's cache only the pages whose records or templates changed are
-    made again, and only files whose bytes changed are written.
+    made again, and only files whose bytes changed are written. One build at a time
+    writes an output folder: another one is waited for, up to `options.wait` seconds.
     """
+    # A folder that may not be written is not made, not even for the lock.
+    with OutputLock(out_dir, options.wait, options.waiting,
+                    make=not check_output_dir(out_dir, site_dir)):
+        return _build_locked(site_dir, out_dir, base_url, jobs, progress, options)
+
+
+def _build_locked(site_dir: Path, out_dir: Path, base_url: str | None, jobs: int,
+                  progress: Progress | None, options: Options) -> BuildResult:
     started = time.perf_counter()
     gc.unfreeze()  # what the last build of a dev server froze may be collected now
     index_seconds()  # forget any earlier build's
@@ -139,23 +151,24 @@ def build_site(site_dir: Path, out_dir: Path, base_url: str | None = None, jobs:
                            time.perf_counter() - started, previous.warnings, cache=previous)
     if previous is not None and not previous.parsed:
         notes += load_cached_records(site_dir, previous)
-    checked = _checked(site_dir, out_dir, base_url, previous, fresh, refused)
+    checked = _checked(site_dir, out_dir, base_url, previous, fresh,
+                       refused or check_writable(out_dir))
     checked_at = time.perf_counter()
-    rendered, written = _write(checked, site_dir, out_dir, previous, fresh, jobs, progress,
-                               options)
+    rendered, written, left = _write(checked, site_dir, out_dir, previous, fresh, jobs,
+                                     progress, options)
     # Said only when the build worked: it would distract from the errors of a failed one.
     warnings = checked.warnings if checked.site.config.base_url else (*checked.warnings,
                                                                       NO_BASE_URL)
     fresh.page_count, fresh.warnings = len(checked.pages), warnings
     if options.save:
-        save_cache(site_dir, fresh)
+        notes += save_cache(site_dir, fresh)  # a cache not written costs time only
     done = time.perf_counter()
     searching = index_seconds()
     timings = (("load, validate, link, compile templates", checked_at - started),
                ("render and write", done - checked_at - searching),
                ("search index (Pagefind)", searching))
     return BuildResult(len(checked.pages), len(fresh.outputs), done - started,
-                       (*notes, *warnings), timings, rendered, written, fresh)
+                       (*notes, *warnings, *left), timings, rendered, written, fresh)
 
 
 def _checked(site_dir: Path, out_dir: Path, base_url: str | None, previous: BuildCache | None,
@@ -180,8 +193,9 @@ def _checked(site_dir: Path, out_dir: Path, base_url: str | None, previous: Buil
 
 def _write(checked: CheckedSite, site_dir: Path, out_dir: Path, previous: BuildCache | None,
            fresh: BuildCache, jobs: int, progress: Progress | None, options: Options
-           ) -> tuple[int, int]:
-    """Patch the last build's output where that is possible, else write a whole new one."""
+           ) -> tuple[int, int, list[Diagnostic]]:
+    """Patch the last build's output where that is possible, else write a whole new one;
+    the pages made, the files written, and warnings about what could not be cleared."""
     try:
         if can_patch(previous, fresh, out_dir):
             assert previous is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import time
@@ -11,6 +12,7 @@ from typing import TypeAlias
 
 from generator import __version__
 from generator.errors import BuildFailed, Diagnostic, UsageError, format_all
+from generator.write.lock import interrupted, say_waiting  # light: no stage comes with it
 
 # The stages (Jinja2, jsonschema, markdown-it, ...) are imported by the commands that use them,
 # so a build with nothing to do is over before they would have loaded.
@@ -38,8 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     except BuildFailed as failed:
         print(format_all(failed.diagnostics), file=sys.stderr)
         return EXIT_ERRORS
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as stop:
+        return interrupted(stop, _out_dir(args) if args.run is _build else None)
     return code
 
 
@@ -94,7 +96,9 @@ def _add_serve(commands: _Commands) -> None:
         "serve", help="build, serve on localhost, rebuild and reload on change",
         description="Build the site, serve it on http://127.0.0.1:8000/ and rebuild it and "
                     "reload the browser whenever site.yaml, content/, templates/ or static/ "
-                    "change. While the build is broken every page shows its errors.",
+                    "change. While the build is broken every page shows its errors. It is "
+                    "a server for writing the site, not for publishing it: see "
+                    "docs/errors.md for the limits it sets on each connection.",
         epilog="example: factsheet serve --site . --port 8000")
     _site_option(serve)
     serve.add_argument("--out", type=Path, help="output folder (default: SITE/output)")
@@ -214,7 +218,8 @@ def _build(args: argparse.Namespace) -> int:
     try:
         cache = not args.no_cache
         result = build_site(args.site, out, args.base_url, args.jobs, progress,
-                            Options(load=cache, save=cache))
+                            Options(load=cache, save=cache, waiting=None if args.quiet
+                                    else lambda pid: say_waiting(out, pid)))
     finally:
         if progress:
             progress.clear()
@@ -243,8 +248,7 @@ def _check(args: argparse.Namespace) -> int:
 
     checked = verify_site(args.site)
     if args.strict and checked.warnings:
-        raise BuildFailed([Diagnostic(d.path, d.line, d.col, d.message, "error", d.source_line)
-                           for d in checked.warnings])
+        raise BuildFailed([dataclasses.replace(d, severity="error") for d in checked.warnings])
     _report(checked.warnings, args.quiet)
     if not args.quiet:
         print(f"No errors: {len(checked.site.records)} records, {len(checked.pages)} pages.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +68,9 @@ _worker_site: list[tuple[CheckedSite, Path, Sequence[Page]]] = []  # set once in
 
 
 def _worker_start(checked: CheckedSite, site_dir: Path, pages: Sequence[Page]) -> None:
+    # Ctrl-C reaches every process of the terminal's group: the build stops the workers,
+    # which would each print a traceback of their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_site.append((checked, site_dir, pages))
 
 

@@ -15,8 +15,10 @@ from tornado.ioloop import IOLoop
 from generator.build import Options, build_site
 from generator.errors import BuildFailed, Diagnostic, format_all
 from generator.render.plan import HTML_KINDS, PAGE_KINDS
+from generator.serve.guard import printable
 from generator.site.config import CONFIG_FILE
 from generator.store.cache import BuildCache, save_cache
+from generator.write.lock import OutputLock
 
 
 @dataclass(slots=True)
@@ -84,7 +86,7 @@ class Rebuilder:
 
     def on_change(self, changed: list[str]) -> None:
         """The watcher's task: rebuild after a settled burst of changes, then reload tabs."""
-        shown = ", ".join(os.path.relpath(p, self.site_dir) for p in changed[:3])
+        shown = ", ".join(printable(os.path.relpath(p, self.site_dir)) for p in changed[:3])
         more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
         print(f"Changed: {shown}{more}", file=sys.stderr, flush=True)
         try:
@@ -110,8 +112,10 @@ class Rebuilder:
             if self.cancelled:
                 return
             try:
+                # Not worth waiting for a `factsheet build` of the same output: that one
+                # brings the index up to date, and the next edit builds again.
                 result = build_site(self.site_dir, self.out_dir, options=Options(
-                    previous=self.cache, search_started=self._indexing))
+                    previous=self.cache, search_started=self._indexing, wait=0))
             except BuildFailed:
                 return  # stopped by a newer edit, which builds again
             self.cache, self.unsaved = result.cache, False
@@ -124,8 +128,14 @@ class Rebuilder:
     def keep_cache(self) -> None:
         """Save the cache of the last build, if the background build did not: the next
         `factsheet build` then finishes only what the dev server left for later."""
-        if self.cache is not None and self.unsaved:
-            save_cache(self.site_dir, self.cache)
+        if self.cache is None or not self.unsaved:
+            return
+        lock = OutputLock(self.out_dir, wait=0)
+        if lock.try_acquire():  # else a build running now writes a newer cache
+            try:
+                save_cache(self.site_dir, self.cache)
+            finally:
+                lock.release()
 
     def stop_background(self) -> None:
         """Stop the background build, if one runs, and wait until it has let go."""

@@ -3,25 +3,29 @@
 It lives in `.cache/factsheet/` under the site. Everything in it is keyed by content hashes
 (of record files, templates, static files and settings) and by a hash of the generator's own
 files, so a new version or a local edit of factsheet starts afresh. The cache is a pickle,
-signed with a key kept in the user's own cache folder: a cache made elsewhere, damaged or
-written by another version is ignored with a note, never loaded.
+signed with a key kept in the user's own cache folder (see key.py): a cache made elsewhere,
+damaged or written by another version is ignored with a note, never loaded. The folder
+comes with the site and is read as input (see files.py): only regular files, never through
+a link. A cache that cannot be written costs the next build time and earns a warning.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import hmac
 import os
 import pickle
-import secrets
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from generator.errors import Diagnostic
+from generator.store.files import Unfit, open_folder, read_regular, write_replacing
 from generator.store.inputs import Stamp, generator_hash
+from generator.store.key import cache_key
 
 if TYPE_CHECKING:  # the stages are imported only when a build has work to do
     from generator.check.validate import Record
@@ -30,8 +34,12 @@ if TYPE_CHECKING:  # the stages are imported only when a build has work to do
 CACHE_DIR = ".cache/factsheet"
 CACHE_FILE = f"{CACHE_DIR}/build.pickle"  # what the last build wrote, and from what
 RECORDS_FILE = f"{CACHE_DIR}/records.pickle"  # the records it parsed, checked and linked
-_KEY_FILE = "factsheet/cache-key"
+_FOLDERS = (".cache", "factsheet")
+_BUILD, _RECORDS = "build.pickle", "records.pickle"
 _DIGEST_SIZE = 32
+# At 5,000 records (benchmarks/synth.py) the records file is 19 MB and the build file 3 MB,
+# about 4 KB a record: 400 MB at 100,000. Five times that; anything larger is not ours.
+MAX_CACHE_BYTES = 2 * 2**30
 
 
 def digest(data: bytes) -> bytes:
@@ -50,6 +58,9 @@ class OutputFile(NamedTuple):
     digest: bytes
     size: int
     mtime_ns: int
+    # Changed by any write or time stamp change, and settable by no one: a file edited to
+    # the same size and given back its time stamp still differs here.
+    ctime_ns: int = 0
 
 
 class PageEntry(NamedTuple):
@@ -89,32 +100,54 @@ class BuildCache:
 def load_cache(site_dir: Path) -> tuple[BuildCache | None, list[Diagnostic]]:
     """The last build's cache, without its records (see `load_records`), or None and a note
     saying why it is not used."""
-    loaded, notes = _load(site_dir / CACHE_FILE)
+    loaded, notes = _load(site_dir, _BUILD)
     if loaded is None:
         return None, notes
     if not isinstance(loaded, BuildCache) or loaded.generator != generator_hash():
-        return None, [_note("the build cache is from another version of factsheet; "
-                            "building everything")]
+        return None, [_note(CACHE_FILE, "the build cache is from another version of "
+                            "factsheet; building everything")]
     return loaded, []
 
 
 def load_cached_records(site_dir: Path, build_cache: BuildCache) -> list[Diagnostic]:
     """Fill in the parsed and checked records of `build_cache` from the cache folder."""
-    loaded, notes = _load(site_dir / RECORDS_FILE)
-    if isinstance(loaded, tuple) and len(loaded) == 5 and loaded[0] == build_cache.inputs_key:
-        _, build_cache.parsed, build_cache.validated, build_cache.links, build_cache.quotes = \
-            loaded
+    loaded, notes = _load(site_dir, _RECORDS)
+    if isinstance(loaded, tuple) and len(loaded) == 6 and loaded[0] == generator_hash() \
+            and loaded[1] == build_cache.inputs_key:
+        _, _, build_cache.parsed, build_cache.validated, build_cache.links, \
+            build_cache.quotes = loaded
     return notes
 
 
-def save_cache(site_dir: Path, build_cache: BuildCache) -> None:
-    """Write the cache for the next build; a cache that cannot be written is skipped."""
+def save_cache(site_dir: Path, build_cache: BuildCache) -> list[Diagnostic]:
+    """Write the cache for the next build; what went wrong, if it could not be written
+    (which costs the next build time, nothing else)."""
     state = dataclasses.replace(build_cache, parsed={}, validated={}, links={}, quotes={},
                                 pages=_shared(build_cache.pages))
-    records = (build_cache.inputs_key, build_cache.parsed, build_cache.validated,
-               build_cache.links, build_cache.quotes)
-    _save(site_dir / RECORDS_FILE, records)
-    _save(site_dir / CACHE_FILE, state)
+    records = (generator_hash(), build_cache.inputs_key, build_cache.parsed,
+               build_cache.validated, build_cache.links, build_cache.quotes)
+    key = cache_key(make=True)
+    if key.value is None:
+        return list(key.notes)
+    try:
+        folder = open_folder(os.fspath(site_dir), _FOLDERS, make=True)
+    except Unfit as unfit:
+        return [*key.notes, _unusable_folder(unfit)]
+    except OSError as exc:
+        return [*key.notes, _cannot_write(CACHE_DIR, exc)]
+    try:
+        # The records first: the build file is the one a build looks at, and names them.
+        for name, value in ((_RECORDS, records), (_BUILD, state)):
+            body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            try:
+                write_replacing(name, (_sign(key.value, name, body), body), folder)
+            except IsADirectoryError:
+                return [*key.notes, _unusable_file(f"{CACHE_DIR}/{name}")]
+            except OSError as exc:
+                return [*key.notes, _cannot_write(f"{CACHE_DIR}/{name}", exc)]
+    finally:
+        os.close(folder)
+    return list(key.notes)
 
 
 def _shared(pages: dict[str, PageEntry]) -> dict[str, PageEntry]:
@@ -128,80 +161,79 @@ def _shared(pages: dict[str, PageEntry]) -> dict[str, PageEntry]:
     return {path: PageEntry(share(e.deps), share(e.templates)) for path, e in pages.items()}
 
 
-def _load(path: Path) -> tuple[object, list[Diagnostic]]:
+def _load(site_dir: Path, name: str) -> tuple[object, list[Diagnostic]]:
+    """What the cache file `name` holds, if it is this user's; else None and why not."""
+    where = f"{CACHE_DIR}/{name}"
     try:
-        blob = path.read_bytes()
+        folder = open_folder(os.fspath(site_dir), _FOLDERS)
+        try:
+            blob = read_regular(name, MAX_CACHE_BYTES, folder)
+        finally:
+            os.close(folder)
     except FileNotFoundError:
         return None, []
+    except Unfit as unfit:
+        if unfit.folder or unfit.what == "a folder":  # what a build cannot replace
+            return None, [_unusable_folder(unfit) if unfit.folder else _unusable_file(where)]
+        return None, [_note(where, f"the build cache is {unfit.what}; ignoring it and "
+                            "building everything")]
     except OSError as exc:
-        return None, [_note(f"cannot read the build cache ({exc.strerror}); building everything")]
-    key = _key()
-    signature, body = blob[:_DIGEST_SIZE], blob[_DIGEST_SIZE:]
-    if key is None or not hmac.compare_digest(signature, _sign(key, body)):
-        return None, [_note("the build cache was not written by this user's factsheet, or is "
-                            "damaged; ignoring it and building everything")]
+        return None, [_note(where, f"cannot read the build cache ({exc.strerror}); "
+                            "building everything")]
+    except MemoryError:  # a file under the limit, but more than this machine can hold
+        return None, [_note(where, "cannot read the build cache (not enough memory); "
+                            "building everything")]
+    key = cache_key()
+    signature, body = blob[:_DIGEST_SIZE], memoryview(blob)[_DIGEST_SIZE:]
+    if key.value is None and key.notes:
+        return None, list(key.notes)
+    if key.value is None or not hmac.compare_digest(signature, _sign(key.value, name, body)):
+        return None, [_note(where, "the build cache was not written by this user's "
+                            "factsheet, or is damaged; ignoring it and building everything")]
     try:
         return pickle.loads(body), []
     except Exception:  # signed but unreadable: written by another Python or factsheet
-        return None, [_note("the build cache is from another version of factsheet; "
+        return None, [_note(where, "the build cache is from another version of factsheet; "
                             "building everything")]
-
-
-def _save(path: Path, value: object) -> None:
-    key = _key(make=True)
-    if key is None:
-        return
-    body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(_sign(key, body) + body)
-        os.replace(temporary, path)
-    except OSError:
-        temporary.unlink(missing_ok=True)
 
 
 def forget_cache(site_dir: Path) -> None:
     """Remove the cache, as before the output is changed in place: a build cut off
     half-way must not leave a cache that describes an output it did not finish."""
-    (site_dir / CACHE_FILE).unlink(missing_ok=True)
+    # Where it cannot be removed it cannot be written either, which saving says; and a
+    # survey of the output finds what a cut-off build changed.
+    with contextlib.suppress(OSError, Unfit):
+        folder = open_folder(os.fspath(site_dir), _FOLDERS)
+        try:
+            os.unlink(_BUILD, dir_fd=folder)
+        finally:
+            os.close(folder)
 
 
-def _sign(key: bytes, body: bytes) -> bytes:
-    return hmac.new(key, body, hashlib.sha256).digest()
+def _sign(key: bytes, name: str, body: bytes | memoryview) -> bytes:
+    # The file's name is signed too: the records file put in place of the build file
+    # is not taken for it.
+    signer = hmac.new(key, name.encode() + b"\0", hashlib.sha256)
+    signer.update(body)
+    return signer.digest()
 
 
-def _key_path() -> Path:
-    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(home) / _KEY_FILE
+# Said the same by loading and saving, so a build says each once.
+def _unusable_folder(unfit: Unfit) -> Diagnostic:
+    return Diagnostic(unfit.folder, 1, 1, f"the build cache folder is {unfit.what}, not a "
+                      "folder; the cache is neither read nor written until it is removed",
+                      "warning")
 
 
-def _key(make: bool = False) -> bytes | None:
-    """This user's secret for signing caches (made on first save); None if there is none."""
-    path = _key_path()
-    key = _read_key(path)
-    if key is not None or not make:
-        return key
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another build made it first
-        return _read_key(path)
-    except OSError:
-        return None
-    key = secrets.token_bytes(_DIGEST_SIZE)
-    with os.fdopen(descriptor, "wb") as out:
-        out.write(key)
-    return key
+def _unusable_file(where: str) -> Diagnostic:
+    return Diagnostic(where, 1, 1, "the build cache is a folder, not a file; the cache is "
+                      "neither read nor written until it is removed", "warning")
 
 
-def _read_key(path: Path) -> bytes | None:
-    try:
-        key = path.read_bytes()
-    except OSError:
-        return None
-    return key if len(key) == _DIGEST_SIZE else None
+def _cannot_write(where: str, exc: OSError) -> Diagnostic:
+    return Diagnostic(where, 1, 1, f"cannot write the build cache ({exc.strerror or exc}); "
+                      "the next build cannot reuse this one's work", "warning")
 
 
-def _note(message: str) -> Diagnostic:
-    return Diagnostic(CACHE_FILE, 1, 1, message, "note")
+def _note(where: str, message: str) -> Diagnostic:
+    return Diagnostic(where, 1, 1, message, "note")

@@ -6,14 +6,17 @@ from pathlib import Path
 
 from generator.errors import BuildFailed, Diagnostic
 from generator.render.batch import CheckedSite, Progress, render_site
-from generator.store.cache import BuildCache, OutputFile, PageEntry, digest
+from generator.store.cache import BuildCache, PageEntry, digest, forget_cache
 from generator.write.indexing import index_whole
+from generator.write.lock import hold_interrupts
 from generator.write.staging import Staging, output_files
+from generator.write.survey import as_left
 
 
 def write_output(checked: CheckedSite, site_dir: Path, out_dir: Path, fresh: BuildCache,
-                 jobs: int, progress: Progress | None) -> tuple[int, int]:
-    """A whole new output folder, swapped in for the old one."""
+                 jobs: int, progress: Progress | None) -> tuple[int, int, list[Diagnostic]]:
+    """A whole new output folder, swapped in for the old one; the pages made, the files
+    written, and warnings about what is left beside it."""
     errors: list[Diagnostic] = []
     digests: dict[str, bytes] = {}
     with Staging(out_dir) as staging:
@@ -33,7 +36,11 @@ def write_output(checked: CheckedSite, site_dir: Path, out_dir: Path, fresh: Bui
             digests[static.dest] = digest((staging.dir / static.dest).read_bytes())
         fresh.search = index_whole(staging, checked.record_pages(), digests, jobs,
                                    checked.warnings)
+        # The old cache describes the old output: a build stopped after the swap must not
+        # leave it to be trusted.
+        hold_interrupts(out_dir)
+        forget_cache(site_dir)
         staging.commit()
-    fresh.outputs = {rel: OutputFile(digests[rel], status.st_size, status.st_mtime_ns)
+    fresh.outputs = {rel: as_left(digests[rel], status)
                      for rel, status in output_files(out_dir) if rel in digests}
-    return len(checked.pages), len(digests)
+    return len(checked.pages), len(digests), staging.notes

@@ -1,14 +1,14 @@
 """The search index in a build: all of it into a new output, or only its stale shards.
 
 Each shard's bundle is made in a folder beside the output (so a build cut short leaves it to
-be cleared as a leftover), then moved into the output like every other file of the build.
+be cleared as a leftover), then moved into the output with the pages it indexes, in the same
+step: a reader never finds new pages with the old index, or the other way round.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +44,7 @@ def index_whole(staging: Staging, pages: list[str], digests: dict[str, bytes], j
                 warnings: tuple[Diagnostic, ...]) -> dict[str, bytes]:
     """Index every record page of a new output; each shard's key for the next build."""
     shards = plan_shards(pages)
-    work = _index(staging.dir, staging.out_dir, shards, jobs, warnings)
+    work = _index(staging, shards, jobs, warnings)
     try:
         for number in sorted(shards):  # shard 0 first: the others go inside its folder
             os.rename(work / f"bundle-{number}", staging.dir / shard_bundle(number))
@@ -56,10 +56,10 @@ def index_whole(staging: Staging, pages: list[str], digests: dict[str, bytes], j
     return shard_keys(shards, digests)
 
 
-def index_changes(out_dir: Path, pages: list[str], previous: BuildCache, fresh: BuildCache,
+def index_changes(patch: Patch, pages: list[str], previous: BuildCache, fresh: BuildCache,
                   tampered: set[str], digests: dict[str, bytes], options: IndexOptions
-                  ) -> set[str]:
-    """Index again the shards whose pages changed; the files written.
+                  ) -> None:
+    """Index again the shards whose pages changed, into `patch` beside its pages.
 
     Without `options.now` the index is left as it was and marked stale in `fresh`.
     """
@@ -70,11 +70,11 @@ def index_changes(out_dir: Path, pages: list[str], previous: BuildCache, fresh: 
              if keys[shard_bundle(n)] != previous.search.get(shard_bundle(n)) or n in damaged]
     if options.now and (stale or keys.keys() != previous.search.keys()):
         fresh.search = keys
-        return _reindex(out_dir, previous, tampered, digests, shards, stale, options)
+        _reindex(patch, previous, tampered, digests, shards, stale, options)
+        return
     digests.update({rel: kept.digest for rel, kept in previous.outputs.items()
                     if rel.startswith(SEARCH_BUNDLE)})
     fresh.search, fresh.search_stale = previous.search, keys != previous.search
-    return set()
 
 
 def shard_keys(shards: Shards, digests: dict[str, bytes]) -> dict[str, bytes]:
@@ -84,45 +84,45 @@ def shard_keys(shards: Shards, digests: dict[str, bytes]) -> dict[str, bytes]:
             for number, paths in shards.items()}
 
 
-def _index(source: Path, out_dir: Path, shards: Shards, jobs: int,
-           warnings: tuple[Diagnostic, ...], started: Started | None = None) -> Path:
-    """Index the shards' pages under `source`: the folder beside the output that holds
-    each shard's bundle-N."""
-    out = Path(os.path.realpath(out_dir))
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.factsheet-search-", dir=out.parent))
+def _index(staging: Staging, shards: Shards, jobs: int, warnings: tuple[Diagnostic, ...],
+           started: Started | None = None) -> Path:
+    """Index the shards' pages as they will be once `staging` is in place: the folder
+    beside the output that holds each shard's bundle-N."""
+    work = staging.scratch("search")
     began = time.perf_counter()
-    problems = index_shards(source, work, shards, jobs, started)
-    _seconds.append(time.perf_counter() - began)
-    if problems:
+    try:
+        problems = index_shards(staging.locate, work, shards, jobs, started)
+        if problems:
+            raise BuildFailed([*problems, *warnings])
+    except BaseException:  # Ctrl-C too: the work is of no use to the next build
         shutil.rmtree(work, ignore_errors=True)
-        raise BuildFailed([*problems, *warnings])
+        raise
+    finally:
+        _seconds.append(time.perf_counter() - began)
     return work
 
 
-def _reindex(out_dir: Path, previous: BuildCache, tampered: set[str],
+def _reindex(patch: Patch, previous: BuildCache, tampered: set[str],
              digests: dict[str, bytes], shards: Shards, stale: list[int],
-             options: IndexOptions) -> set[str]:
-    """Index the stale shards again beside the output; move in the files that changed."""
+             options: IndexOptions) -> None:
+    """Index the stale shards again beside the output; stage the files that changed."""
     old = {rel: kept.digest for rel, kept in previous.outputs.items()
            if rel.startswith(SEARCH_BUNDLE)}
     # The bundles of shards that are neither stale nor gone stay as they are.
     digests.update({rel: value for rel, value in old.items()
                     if shard_number(rel) in shards and shard_number(rel) not in stale})
-    # The patch first: making it clears leftovers beside the output, the index folder too.
-    with Patch(out_dir) as patch:
-        work = _index(out_dir, out_dir, {n: shards[n] for n in stale}, options.jobs,
-                      options.warnings, options.started)
-        try:
-            for number in stale:
-                bundle = work / f"bundle-{number}"
-                for path in sorted(bundle.rglob("*")):
-                    if not path.is_file():
-                        continue
-                    rel = shard_bundle(number) + path.relative_to(bundle).as_posix()
-                    digests[rel] = digest(path.read_bytes())
-                    if old.get(rel) != digests[rel] or rel in tampered:
-                        patch.copy(rel, path)
-            patch.apply([rel for rel in old if rel not in digests])
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-    return set(patch.staged)
+    work = _index(patch, {n: shards[n] for n in stale}, options.jobs, options.warnings,
+                  options.started)
+    try:
+        for number in stale:
+            bundle = work / f"bundle-{number}"
+            for path in sorted(bundle.rglob("*")):
+                if not path.is_file():
+                    continue
+                rel = shard_bundle(number) + path.relative_to(bundle).as_posix()
+                digests[rel] = digest(path.read_bytes())
+                if old.get(rel) != digests[rel] or rel in tampered:
+                    patch.copy(rel, path)
+        patch.remove(rel for rel in old if rel not in digests)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

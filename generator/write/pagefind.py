@@ -1,77 +1,185 @@
 """The search index: Pagefind run over the built pages, on this machine, with no network.
 
 Each shard of the index (see render/shards.py) is indexed by a Pagefind process of its own,
-side by side on every core.
+side by side on every core. The pages are handed to Pagefind one at a time, in sorted order,
+through its service protocol: told to index a folder, Pagefind numbers the pages in the order
+the file system lists them, which differs between file systems (a tmpfs lists files by
+when they were made, ext4 in the order of a hash seeded per disk), and the index's bytes
+with it. The index comes back over the same pipe and is written here: Pagefind's own writes
+are not finished when it says they are (nor when it exits at the end of its input), and a
+file it cannot create it tries again for ever (one it cannot write, it panics on).
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import os
-import shutil
 import subprocess
-from collections.abc import Callable
+import tempfile
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
 
 from generator.errors import Diagnostic
 from generator.render.shards import Shards
+from generator.write.lock import inherited
 
 TIMEOUT_SECONDS = 600
 Started = Callable[["subprocess.Popen[str]"], None]  # told of each running indexer
+# The folder of the pages, or where each page is (an incremental build's are in two places)
+Source = Path | Callable[[str], Path]
+_INDEX = 0  # the number Pagefind gives the one index each service process makes
 
 
-def index_shards(source: Path, work: Path, shards: Shards, jobs: int,
+def index_shards(source: Source, work: Path, shards: Shards, jobs: int,
                  started: Started | None = None) -> list[Diagnostic]:
     """Index each shard's pages (files under `source`) into `work`/bundle-N, side by side."""
     def index_one(number: int) -> list[Diagnostic]:
-        site = work / f"site-{number}"
-        for rel in shards[number]:
-            _link(source / rel, site / rel)
-        return index_pages(site, work / f"bundle-{number}", started)
+        return index_pages(source, work / f"bundle-{number}", shards[number], started)
 
     with ThreadPoolExecutor(max(1, jobs)) as pool:
         results = list(pool.map(index_one, sorted(shards)))
     return sorted({d for problems in results for d in problems})
 
 
-def _link(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:  # no hard links on this file system
-        shutil.copyfile(source, target)
-
-
-def index_pages(site_root: Path, bundle: Path, started: Started | None = None
-                ) -> list[Diagnostic]:
-    """Write the Pagefind index of the HTML under `site_root` into the folder `bundle`.
+def index_pages(source: Source, bundle: Path, pages: Sequence[str],
+                started: Started | None = None) -> list[Diagnostic]:
+    """Write the Pagefind index of `pages` (output paths of HTML files under `source`) into
+    the folder `bundle`; the same pages give the same bytes on any file system.
 
     `started` is given the indexer's process, so a dev server can stop it when it is
     no longer wanted.
     """
     executable = _pagefind()
     if executable is None:
-        return [Diagnostic("search", 1, 1, "cannot build the search index: the pagefind "
-                           "binary is missing; install the 'pagefind[bin]' package")]
-    command = [str(executable), "--site", str(site_root), "--output-path",
-               str(bundle.absolute()), "--keep-index-url", "--silent"]
+        return [_cannot("the pagefind binary is missing; install the 'pagefind[bin]' package")]
     try:
-        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True) as process:
-            if started:
-                started(process)
-            try:
-                stdout, stderr = process.communicate(timeout=TIMEOUT_SECONDS)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                raise
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return [Diagnostic("search", 1, 1, f"cannot build the search index: {exc}")]
-    if process.returncode != 0:
-        said = (stderr or stdout).strip().splitlines()
-        reason = said[-1] if said else f"pagefind exited with code {process.returncode}"
-        return [Diagnostic("search", 1, 1, f"cannot build the search index: {reason}")]
-    return []
+        problem, files = _serve(executable, _requests(source, sorted(pages)), started)
+        if problem is None:
+            problem = _write_bundle(bundle, files)
+    except OSError as exc:
+        problem = exc.strerror or str(exc)
+    return [] if problem is None else [_cannot(problem)]
+
+
+def _requests(source: Source, pages: list[str]) -> Iterator[dict[str, Any]]:
+    """What Pagefind is asked, in order: a new index, each page, then the index's files."""
+    yield {"type": "NewIndex", "config": {"keep_index_url": True}}
+    for rel in pages:
+        page = source / rel if isinstance(source, Path) else source(rel)
+        yield {"type": "AddFile", "index_id": _INDEX, "url": f"/{rel}",
+               "file_contents": page.read_bytes().decode("utf-8", "replace")}
+    yield {"type": "GetFiles", "index_id": _INDEX}
+
+
+def _write_bundle(bundle: Path, files: object) -> str | None:
+    """Write the files of Pagefind's last answer into `bundle`; what is wrong with them."""
+    if not isinstance(files, list):
+        return "pagefind sent no files"
+    for entry in files:
+        rel = str(entry.get("path", "")) if isinstance(entry, dict) else ""
+        parts = PurePosixPath(rel).parts
+        if not parts or rel.startswith("/") or any(p in ("..", ".") for p in parts) \
+                or "\\" in rel or "\0" in rel:
+            return f"pagefind sent a file with the unsafe name {rel!r}"
+        target = bundle.joinpath(*parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(entry.get("content", "")))
+    return None
+
+
+def _serve(executable: Path, requests: Iterator[dict[str, Any]], started: Started | None
+           ) -> tuple[str | None, object]:
+    """Send each request to `pagefind --service` and wait for its answer; the first
+    problem (None if there was none) and the files of the last answer."""
+    with tempfile.TemporaryFile() as said, subprocess.Popen(
+            [str(executable), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=said, text=True, pass_fds=inherited()) as process:
+        assert process.stdin is not None and process.stdout is not None
+        if started:
+            started(process)
+        late = threading.Event()
+
+        def stop() -> None:
+            late.set()
+            process.kill()
+        timer = threading.Timer(TIMEOUT_SECONDS, stop)
+        timer.start()
+        try:
+            problem, last = _converse(process.stdin.fileno(), _Answers(process.stdout),
+                                      requests)
+        finally:
+            timer.cancel()
+            process.kill()  # done with it: it has written nothing
+        if late.is_set():
+            return f"pagefind took more than {TIMEOUT_SECONDS} seconds", None
+        if problem is not _STOPPED:
+            return problem, last.get("files")
+        process.wait()
+        said.seek(0)
+        lines = said.read().decode("utf-8", "replace").strip().splitlines()
+        return lines[-1] if lines else f"pagefind exited with code {process.returncode}", None
+
+
+_STOPPED = "pagefind stopped before it finished"
+
+
+def _converse(ask: int, answers: _Answers, requests: Iterator[dict[str, Any]]
+              ) -> tuple[str | None, dict[str, Any]]:
+    """Each request in turn, each answer awaited: Pagefind numbers pages as they come. The
+    first problem, and the last answer."""
+    said: dict[str, Any] = {}
+    for number, payload in enumerate(requests):
+        message = json.dumps({"message_id": number, "payload": payload}).encode()
+        # Straight to the pipe: nothing is left in a buffer to fail again when it closes.
+        data = memoryview(base64.b64encode(message) + b",")
+        try:
+            while data:
+                data = data[os.write(ask, data):]
+        except BrokenPipeError:  # it stopped, or was stopped
+            return _STOPPED, said
+        answer = answers.next()
+        if answer is None:
+            return _STOPPED, said
+        said = answer.get("payload") or {}
+        if not isinstance(said, dict):
+            return "pagefind's answer is garbled", {}
+        if said.get("type") == "Error":
+            return str(said.get("message") or "pagefind reported an error"), said
+    return None, said
+
+
+class _Answers:
+    """Pagefind's answers: base64 JSON, each ended by a comma."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.fd = stream.fileno()  # read below the text layer: the answers are plain ASCII
+        self.pending = bytearray()
+        self.searched = 0  # how much of `pending` is known to hold no comma
+
+    def next(self) -> dict[str, Any] | None:
+        """The next answer, or None once Pagefind has stopped."""
+        while (end := self.pending.find(b",", self.searched)) < 0:
+            self.searched = len(self.pending)
+            chunk = os.read(self.fd, 1 << 20)
+            if not chunk:
+                return None
+            self.pending += chunk
+        head = bytes(self.pending[:end])
+        del self.pending[:end + 1]
+        self.searched = 0
+        try:
+            answer = json.loads(base64.b64decode(head))
+        except ValueError:
+            return {"payload": {"type": "Error", "message": "pagefind's answer is garbled"}}
+        return answer if isinstance(answer, dict) else {}
+
+
+def _cannot(reason: str) -> Diagnostic:
+    return Diagnostic("search", 1, 1, f"cannot build the search index: {reason}")
 
 
 def _pagefind() -> Path | None:

@@ -8,12 +8,13 @@ from pathlib import Path
 from generator.errors import BuildFailed, Diagnostic
 from generator.read.load import STATIC_DIR, StaticFile
 from generator.render.batch import CheckedSite, Progress, render_site
-from generator.store.cache import BuildCache, OutputFile, PageEntry, digest, forget_cache
+from generator.store.cache import BuildCache, PageEntry, digest, forget_cache
 from generator.store.stale import stale_pages
 from generator.urls import SEARCH_BUNDLE
 from generator.write.indexing import IndexOptions, index_changes
+from generator.write.lock import hold_interrupts
 from generator.write.staging import MARKER, Patch, vanished
-from generator.write.survey import survey_output
+from generator.write.survey import as_left, survey_output
 
 
 def can_patch(previous: BuildCache | None, fresh: BuildCache, out_dir: Path) -> bool:
@@ -24,13 +25,15 @@ def can_patch(previous: BuildCache | None, fresh: BuildCache, out_dir: Path) -> 
 
 def patch_output(checked: CheckedSite, site_dir: Path, out_dir: Path, previous: BuildCache,
                  fresh: BuildCache, progress: Progress | None, later: frozenset[str],
-                 index: IndexOptions) -> tuple[int, int]:
+                 index: IndexOptions) -> tuple[int, int, list[Diagnostic]]:
     """Make again only the stale pages, and change only the files whose bytes differ.
 
-    Pages of the kinds in `later` are left stale for a later build.
+    Pages of the kinds in `later` are left stale for a later build. The changed pages and
+    the search index made from them are moved in together, at the end.
     """
     # A file changed or removed behind the build's back is made again; one added, removed.
-    tampered, extra = survey_output(out_dir, previous)
+    found = survey_output(out_dir, previous)
+    tampered = found.tampered
     stale = stale_pages(checked.pages, previous, fresh)
     stale_paths = {page.path for page in stale}
     redo = [*stale, *(p for p in checked.pages if p.path in tampered - stale_paths)]
@@ -52,26 +55,21 @@ def patch_output(checked: CheckedSite, site_dir: Path, out_dir: Path, previous: 
                 progress(count, len(redo))
         if errors:
             raise BuildFailed([*errors, *checked.warnings])
-        for static in checked.static:
-            source = f"{STATIC_DIR}/{static.dest}"
-            # A site's big static files (images, PDFs) are read only when they changed.
-            if source in fresh.inputs and previous.inputs.get(source) == fresh.inputs[source] \
-                    and static.dest in digests and static.dest not in tampered:
-                continue
-            _stage_static(patch, static, digests, tampered)
-        removed = [rel for rel in previous.outputs.keys() | extra
-                   if rel not in planned and not rel.startswith(SEARCH_BUNDLE)]
+        _stage_statics(patch, checked.static, previous, fresh, digests, tampered)
+        patch.remove(rel for rel in previous.outputs.keys() | found.extra
+                     if rel not in planned and not rel.startswith(SEARCH_BUNDLE))
+        index_changes(patch, checked.record_pages(), previous, fresh, tampered, digests, index)
+        hold_interrupts(out_dir)
         forget_cache(site_dir)  # until the cache again describes what the output holds
-        patch.apply(removed)
-    changed = set(patch.staged)
-    changed |= index_changes(out_dir, checked.record_pages(), previous, fresh, tampered,
-                             digests, index)
+        patch.apply()
     fresh.outputs = {rel: kept for rel, kept in previous.outputs.items()
-                     if rel in digests and rel not in changed}
-    for rel in changed:
-        status = os.stat(out_dir / rel)
-        fresh.outputs[rel] = OutputFile(digests[rel], status.st_size, status.st_mtime_ns)
-    return len(redo), len(changed) + len(removed)
+                     if rel in digests and rel not in patch.staged}
+    for rel, status in found.restat.items():
+        if rel in fresh.outputs:
+            fresh.outputs[rel] = as_left(digests[rel], status)
+    for rel in patch.staged:
+        fresh.outputs[rel] = as_left(digests[rel], os.stat(out_dir / rel))
+    return len(redo), len(patch.staged) + len(patch.removed), patch.notes
 
 
 def _stage(patch: Patch, rel: str, content: bytes, digests: dict[str, bytes],
@@ -83,12 +81,18 @@ def _stage(patch: Patch, rel: str, content: bytes, digests: dict[str, bytes],
     digests[rel] = new
 
 
-def _stage_static(patch: Patch, static: StaticFile, digests: dict[str, bytes],
-                  tampered: set[str]) -> None:
-    try:
-        new = digest(static.source.read_bytes())
-    except FileNotFoundError:
-        raise BuildFailed([vanished(static.dest)]) from None
-    if digests.get(static.dest) != new or static.dest in tampered:
-        patch.copy(static.dest, static.source)
-    digests[static.dest] = new
+def _stage_statics(patch: Patch, statics: tuple[StaticFile, ...], previous: BuildCache,
+                   fresh: BuildCache, digests: dict[str, bytes], tampered: set[str]) -> None:
+    for static in statics:
+        source = f"{STATIC_DIR}/{static.dest}"
+        # A site's big static files (images, PDFs) are read only when they changed.
+        if source in fresh.inputs and previous.inputs.get(source) == fresh.inputs[source] \
+                and static.dest in digests and static.dest not in tampered:
+            continue
+        try:
+            new = digest(static.source.read_bytes())
+        except FileNotFoundError:
+            raise BuildFailed([vanished(static.dest)]) from None
+        if digests.get(static.dest) != new or static.dest in tampered:
+            patch.copy(static.dest, static.source)
+        digests[static.dest] = new
