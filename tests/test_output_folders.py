@@ -282,24 +282,24 @@ def test_ctrl_c_leaves_one_line_and_a_whole_output(small: SynthSite) -> None:
         target = ("fact", "base")[number % 2]
         small.set_version(target)
         build = small.start()
-        time.sleep(rng.uniform(0, 1.2 * small.seconds[target]))
+        # Not in Python's own start-up (its `site` module), which is Python's to handle.
+        time.sleep(rng.uniform(0.3, 1.2 * small.seconds[target]))
         os.killpg(build.pid, signal.SIGINT)  # as a terminal does: the build and its helpers
         _, err = build.communicate(timeout=120)
         where = f"round {number}: {err[-500:]}"
         assert "Traceback" not in err, where
         lines = err.strip().splitlines()
-        outcomes["finished first" if build.returncode == 0 else "after the build" if
-                 "had finished" in lines[-1] else "before any change"] += 1
         if build.returncode == 0:
+            outcomes["finished first"] += 1
             assert small.which() == target, where
         else:
-            assert build.returncode == 130, where
-            if lines[-1].endswith("is as it was before this build"):
-                assert small.which() == state, where
-            else:
-                assert "interrupted once the build had finished" in lines[-1], where
-                assert small.which() == target, where
+            # Python ends a program that Ctrl-C stopped by that signal (a shell says 130 for
+            # both), but only after factsheet's own line.
+            assert build.returncode in (130, -signal.SIGINT), where
             assert lines[-1].startswith("factsheet: interrupted"), where
+            late = "interrupted once the build had finished" in lines[-1]
+            outcomes["after the build" if late else "before any change"] += 1
+            assert small.which() == (target if late else state), where
         assert small.beside() == [], where
         after = small.build("--quiet")
         assert after.returncode == 0, after.stderr

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
 import signal
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,14 +54,32 @@ def render_site(checked: CheckedSite, site_dir: Path, jobs: int = 1,
     # rendered pages never pile up in memory faster than they are written.
     batches = [range(start, min(start + _BATCH, len(todo)))
                for start in range(0, len(todo), _BATCH)]
-    with multiprocessing.get_context("fork").Pool(
-            jobs, initializer=_worker_start, initargs=(checked, site_dir, todo)) as pool:
+    with _start_pool(jobs, (checked, site_dir, todo)) as pool:
         current = pool.imap(_render_nth, batches[0], chunksize=32)
         for batch in batches[1:]:
             following = pool.imap(_render_nth, batch, chunksize=32)
             yield from current
             current = following
         yield from current
+
+
+def _start_pool(jobs: int, site: tuple[CheckedSite, Path, Sequence[Page]]
+                ) -> multiprocessing.pool.Pool:
+    """The forked workers. While they are forked, Ctrl-C is noted, not raised: a worker it
+    reached before it ignores Ctrl-C would stop with a copy of this process's stack."""
+    context = multiprocessing.get_context("fork")
+    if threading.current_thread() is not threading.main_thread():
+        return context.Pool(jobs, initializer=_worker_start, initargs=site)
+    noted: list[int] = []
+    before = signal.signal(signal.SIGINT, lambda signum, frame: noted.append(signum))
+    try:
+        pool = context.Pool(jobs, initializer=_worker_start, initargs=site)
+    finally:
+        signal.signal(signal.SIGINT, before)
+    if noted:
+        pool.terminate()
+        raise KeyboardInterrupt
+    return pool
 
 
 _PARALLEL_FROM = 64  # fewer pages render faster than worker processes start
