@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.pool
+import os
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -82,6 +83,7 @@ def _start_pool(jobs: int, site: tuple[CheckedSite, Path, Sequence[Page]]
     return pool
 
 
+_PR_SET_PDEATHSIG = 1
 _PARALLEL_FROM = 64  # fewer pages render faster than worker processes start
 _BATCH = 1024
 _worker_site: list[tuple[CheckedSite, Path, Sequence[Page]]] = []  # set once in each worker
@@ -91,7 +93,22 @@ def _worker_start(checked: CheckedSite, site_dir: Path, pages: Sequence[Page]) -
     # Ctrl-C reaches every process of the terminal's group: the build stops the workers,
     # which would each print a traceback of their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
     _worker_site.append((checked, site_dir, pages))
+
+
+def _die_with_parent() -> None:
+    """Be stopped when the build is (Linux): a worker of a killed build would otherwise
+    render on and print a traceback when it can no longer hand its pages back."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the worker stops at its next page
+        return
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:
+        os._exit(1)  # the build died before this worker could ask to die with it
 
 
 def _render_nth(index: int) -> RenderedPage | Diagnostic:
