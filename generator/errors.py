@@ -14,10 +14,9 @@ from dataclasses import dataclass
 # Bidi controls reorder the text around them on screen ('Trojan Source'): a file name or a
 # value could make a message show what it does not say.
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# Everything but tab that a terminal would act on. A diagnostic's head is one line: a file
+# name or a value quoted in it shows these as escapes; the quoted source line, as U+FFFD.
 _UNPRINTABLE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
-# A diagnostic's head is one line: a file name or a value quoted in it shows its line
-# breaks, control and bidi characters as escapes.
-_UNPRINTABLE_IN_MESSAGE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
 # A longer source line is quoted as a window around the column: a whole record on one line
 # (a flow mapping, a 1 MB value) quoted by each of 13,000 diagnostics took gigabytes.
 SHOWN_LINE = 160
@@ -42,7 +41,7 @@ class Diagnostic:
 
     def format(self) -> str:
         """`path:line:col: severity: message`, then the offending line and a caret."""
-        path, message = (_UNPRINTABLE_IN_MESSAGE.sub(_escape, s) for s in (self.path, self.message))
+        path, message = (_UNPRINTABLE.sub(_escape, s) for s in (self.path, self.message))
         head = f"{path}:{self.line}:{self.col}: {self.severity}: {message}"
         if not self.source_line.strip():
             return head
@@ -126,7 +125,7 @@ def format_all(diagnostics: Iterable[Diagnostic], per_file: int = SHOWN_PER_FILE
         lines.extend(d.format() for d in in_file[:per_file])
         more = _counts(in_file[per_file:], "more ")
         if more:
-            lines.append(f"{_UNPRINTABLE_IN_MESSAGE.sub(_escape, path)}: … and {more} "
+            lines.append(f"{_UNPRINTABLE.sub(_escape, path)}: … and {more} "
                          "in this file")
     total = _counts(ordered, "")
     if total:
