@@ -40,8 +40,10 @@ docs: $(TEST_STAMP)
 screenshot: $(TEST_STAMP)
 	$(BIN)/python -m tests.docs_screenshot
 
-# make bench [SIZES="1000 10000"] [RUNS=5]: factsheet's own build and dev-server timings
-bench: $(STAMP)
+# make bench [SIZES="1000 10000"] [RUNS=5]: the slow scale tests (a 100,000-record site), then
+# factsheet's own build and dev-server timings
+bench: $(TEST_STAMP)
+	$(BIN)/pytest -m slow -s -p no:randomly -o timeout=3600
 	$(BIN)/python benchmarks/run.py $(if $(SIZES),--sizes $(SIZES)) $(if $(RUNS),--runs $(RUNS))
 
 # Re-resolve the newest releases that pyproject.toml allows and pin them: the build's

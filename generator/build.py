@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
 import time
@@ -204,7 +205,10 @@ def _write(checked: CheckedSite, site_dir: Path, out_dir: Path, previous: BuildC
                                 options.later, index)
         return write_output(checked, site_dir, out_dir, fresh, jobs, progress)
     except OSError as exc:
-        where = exc.filename or out_dir
+        # A full disk is the output's, not the file's that was being copied from (shutil
+        # names the source of a copy whose writes failed).
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        where = out_dir if full or not exc.filename else exc.filename
         raise BuildFailed([Diagnostic(str(where), 1, 1, f"cannot write the output: "
                                       f"{exc.strerror or exc}")]) from None
 

@@ -12,7 +12,7 @@ from typing import TypeAlias
 
 from generator import __version__
 from generator.errors import BuildFailed, Diagnostic, UsageError, format_all
-from generator.write.lock import interrupted, say_waiting  # light: no stage comes with it
+from generator.write.lock import ignore_interrupts, interrupted, say_waiting  # light
 
 # The stages (Jinja2, jsonschema, markdown-it, ...) are imported by the commands that use them,
 # so a build with nothing to do is over before they would have loaded.
@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the `factsheet` command; returns the exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
+    args.exits = argv is None  # the process's own command line: it ends when main returns
     if not hasattr(args, "run"):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -61,8 +62,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_build(commands: _Commands) -> None:
-    build = commands.add_parser(
-        "build", help="build the site into a folder",
+    build = commands.add_parser("build", help="build the site into a folder",
         description="Check the site and build it into --out; the old output stays as it "
                     "was if anything is wrong.",
         epilog="example: factsheet build --site . --out output --base-url https://example.org/ "
@@ -124,8 +124,7 @@ def _add_new(commands: _Commands) -> None:
 
 
 def _add_init(commands: _Commands) -> None:
-    init = commands.add_parser(
-        "init", help="create a new site that builds at once",
+    init = commands.add_parser("init", help="create a new site that builds at once",
         description="Create DIR (missing or empty) with a site.yaml, one record of each type, "
                     "templates/ and static/.",
         epilog="example: factsheet init my-site && factsheet serve --site my-site")
@@ -220,6 +219,7 @@ def _build(args: argparse.Namespace) -> int:
         result = build_site(args.site, out, args.base_url, args.jobs, progress,
                             Options(load=cache, save=cache, waiting=None if args.quiet
                                     else lambda pid: say_waiting(out, pid)))
+        ignore_interrupts(args.exits)  # the output is whole: a Ctrl-C now changes nothing
     finally:
         if progress:
             progress.clear()
@@ -273,9 +273,8 @@ def _new(args: argparse.Namespace) -> int:
     made = new_record(args.site, args.type, args.slug)
     print(f"Wrote {made.path}.", file=sys.stderr)
     if made.to_fill:
-        print("Fill in:", file=sys.stderr)
-        for f in made.to_fill:
-            print(f"  {f.name} ({f.type})", file=sys.stderr)
+        print("Fill in:", *(f"  {f.name} ({f.type})" for f in made.to_fill), sep="\n",
+              file=sys.stderr)
     print(f"Then run: factsheet check --site {args.site}", file=sys.stderr)
     return EXIT_OK
 

@@ -19,6 +19,9 @@ SLUG_MAX = 80  # a suggested slug is cut at a word to stay a sensible file name
 WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
                              *(f"lpt{n}" for n in range(1, 10))})
 
+# Record slugs that would take the folders of a type's list pages and browse pages.
+RESERVED_SLUGS = frozenset({"page", "by"})
+
 PAGE_FILE = "index.html"
 HOME = PAGE_FILE
 NOT_FOUND = "404.html"
@@ -40,14 +43,19 @@ def suggest_slug(title: str, taken: Collection[str] = ()) -> str:
     Letters of any script are transliterated to ASCII; whatever is left that is not a-z or
     0-9 becomes '-'. A slug in `taken` (or a Windows device name) gets -2, -3, … added.
     """
-    base = re.sub(r"[^a-z0-9]+", "-", anyascii(title).lower()).strip("-")
+    base = slugify(title) or "my-record"
+    if base not in taken and base not in WINDOWS_DEVICES and base not in RESERVED_SLUGS:
+        return base
+    return next(f"{base}-{n}" for n in itertools.count(2) if f"{base}-{n}" not in taken)
+
+
+def slugify(text: str) -> str:
+    """`text` transliterated to a-z, 0-9 and '-', cut at a word past SLUG_MAX; may be ''."""
+    base = re.sub(r"[^a-z0-9]+", "-", anyascii(text).lower()).strip("-")
     if len(base) > SLUG_MAX:
         cut = base[:SLUG_MAX + 1]
         base = cut.rsplit("-", 1)[0] if "-" in cut else cut[:SLUG_MAX]
-    base = base or "my-record"
-    if base not in taken and base not in WINDOWS_DEVICES:
-        return base
-    return next(f"{base}-{n}" for n in itertools.count(2) if f"{base}-{n}" not in taken)
+    return base
 
 
 def record_dir(folder: str, slug: str) -> str:
@@ -70,14 +78,44 @@ def type_csv(type_name: str) -> str:
     return f"data/{type_name}.csv"
 
 
+def type_json(type_name: str) -> str:
+    """The output path of one type's records as JSON."""
+    return f"data/{type_name}.json"
+
+
 def type_schema(type_name: str) -> str:
     """The output path of one type's JSON Schema."""
     return f"schema/{type_name}.json"
 
 
-def list_page(folder: str) -> str:
-    """The output path of the page listing every record of a type."""
-    return f"{folder}/{PAGE_FILE}"
+def paged(first: str, number: int) -> str:
+    """Page `number` of a listing whose first page is in the folder `first` (ending in '/')."""
+    return first + (PAGE_FILE if number == 1 else f"page/{number}/{PAGE_FILE}")
+
+
+def list_page(folder: str, number: int = 1) -> str:
+    """The output path of page `number` of the list of a type's records."""
+    return paged(f"{folder}/", number)
+
+
+def facet_index(folder: str, field: str, number: int = 1) -> str:
+    """The output path of page `number` of the values of a facet field."""
+    return paged(f"{folder}/by/{field}/", number)
+
+
+def facet_page(folder: str, field: str, value: str, number: int = 1) -> str:
+    """The output path of page `number` of the records whose `field` has `value` (a slug)."""
+    return paged(f"{folder}/by/{field}/{value}/", number)
+
+
+def links_page(folder: str, slug: str, group: str, number: int = 1) -> str:
+    """The output path of page `number` of one backlink group of a record (`group` a slug)."""
+    return paged(f"{record_dir(folder, slug)}links/{group}/", number)
+
+
+def timeline_year(year: str, number: int = 1) -> str:
+    """The output path of page `number` of one year of the timeline."""
+    return paged(f"timeline/{year}/", number)
 
 
 def root_of(path: str) -> str:

@@ -103,3 +103,24 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
                  "--quiet"])
     assert code == 0, "the default site does not build; run `factsheet build` to see why"
     return out
+
+
+# Towns and firms of the generated list site: with page_size 10 every long-listing kind has a
+# page 2 (95 towns: 10 list pages, 7 timeline years of 13–14 facts; 60 firms seated in town-0:
+# a backlink group over the 50 shown, so town-0 has links pages 1–6).
+LIST_SITE_TOWNS, LIST_SITE_FIRMS = 95, 60
+
+
+@pytest.fixture(scope="session")
+def built_list_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/listsite.py's site of many records built once per session with GATE_BASE_URL:
+    list, browse, links and timeline-year pages 1 and 2, for the quality gates."""
+    from tests.listsite import write_list_site  # it imports this module: import it late
+
+    site = write_list_site(tmp_path_factory.mktemp("gates-list") / "site", LIST_SITE_TOWNS,
+                           LIST_SITE_FIRMS)
+    out = site.parent / "output"
+    code = main(["build", "--site", str(site), "--out", str(out), "--base-url", GATE_BASE_URL,
+                 "--quiet", "--no-cache"])
+    assert code == 0, "the generated list site does not build; see tests/listsite.py"
+    return out

@@ -18,6 +18,7 @@ import argparse
 import dataclasses
 import functools
 import re
+import tempfile
 import types
 import typing
 from pathlib import Path
@@ -27,8 +28,10 @@ from generator.build import check_site
 from generator.cli import _parser
 from generator.render.engine import THEME_DIR
 from generator.render.pages import page_context
+from generator.render.pageset import BACKLINKS_SHOWN
 from generator.render.plan import HTML_KINDS, template_names
 from generator.site.schema import FACT_FIELDS, FACT_SCHEMA, FIELD_TYPES
+from tests.listsite import write_list_site
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
@@ -50,7 +53,11 @@ FIELD_EXAMPLES: dict[str, str] = {
 
 _PAGES = {
     "home": "the home page, `index.html`",
-    "list": "the list of one type, `<folder>/index.html`",
+    "list": "the list of one type, `<folder>/index.html` and `<folder>/page/<n>/index.html`",
+    "facet-index": "the values of a facet field, `<folder>/by/<field>/index.html`",
+    "facet": "the records with one value, `<folder>/by/<field>/<value>/index.html`",
+    "links": "a long backlink group, `<folder>/<slug>/links/<group>/index.html`",
+    "timeline-year": "one year of the timeline, `timeline/<year>/index.html`",
     "record": "a record's page, `<folder>/<slug>/index.html`",
     "not-found": "the page for a missing address, `404.html`",
     "timeline": "the timeline, `timeline/index.html`",
@@ -186,13 +193,15 @@ def fact_fields_markdown() -> str:
 
 def page_contexts() -> dict[str, tuple[list[str], dict[str, Any]]]:
     """Page kind -> (the templates that may render it, generic name last; its context)."""
-    checked = check_site(REPO)
     found: dict[str, tuple[list[str], dict[str, Any]]] = {}
-    for page in checked.pages:
-        if page.kind in HTML_KINDS and page.kind not in found:
-            context, _ = page_context(checked.site, page)
-            names = template_names(checked.site, page)
-            found[page.kind] = (names, context)
+    with tempfile.TemporaryDirectory() as folder:
+        # The default site has no backlink group long enough for pages of its own.
+        many = write_list_site(Path(folder), towns=3, firms=BACKLINKS_SHOWN + 1)
+        for checked in (check_site(REPO), check_site(many)):
+            for page in checked.pages:
+                if page.kind in HTML_KINDS and page.kind not in found:
+                    context, _ = page_context(checked.site, page)
+                    found[page.kind] = (template_names(checked.site, page), context)
     return found
 
 

@@ -32,8 +32,27 @@ KEY_PAGES = {
     "study": "studies/aclu-2018-congress/index.html",
     "source": "sources/news-2020-06-11/index.html",
     "timeline": "timeline/index.html",
+    "timeline-year": "timeline/2020/index.html",
+    "facet-index": "cities/by/country/index.html",
+    "facet": "cities/by/country/united-states/index.html",
     "search": "search/index.html",
     "404": "404.html",
+}
+
+# One page of each long-listing kind, page 1 and page 2, in the generated site of many records
+# (the `built_list_site` fixture): the default site is too small to have them.
+LIST_SITE_PAGES = {
+    "list": "towns/index.html",
+    "list-page-2": "towns/page/2/index.html",
+    "facet-index": "towns/by/region/index.html",
+    "facet": "towns/by/region/ile-de-france/index.html",
+    "facet-page-2": "towns/by/region/north/page/2/index.html",
+    "links": "towns/town-0/links/firms-based-here/index.html",
+    "links-page-2": "towns/town-0/links/firms-based-here/page/2/index.html",
+    "capped-group": "towns/town-0/index.html",
+    "timeline": "timeline/index.html",
+    "timeline-year": "timeline/1900/index.html",
+    "timeline-year-page-2": "timeline/1900/page/2/index.html",
 }
 
 

@@ -237,7 +237,7 @@ def test_every_field_type_has_a_valid_example() -> None:
 def test_documented_templates_exist() -> None:
     text = (DOCS / "templates.md").read_text(encoding="utf-8")
     theme = set(docs_generate.theme_templates())
-    named = set(re.findall(r"`([a-z_0-9]+\.html)`", text))
+    named = set(re.findall(r"`([a-z_0-9-]+\.html)`", text))
     assert theme <= named, f"templates.md does not mention {sorted(theme - named)}"
     # The default site's own about.html, the worked example's, and output file names.
     others = {"about.html", "company.html", "company-list.html", "index.html"}

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.gates import KEY_PAGES, new_context, page_url, require, serve
+from tests.gates import KEY_PAGES, LIST_SITE_PAGES, new_context, page_url, require, serve
 
 SCHEMES = ("light", "dark")
 BLOCKING = ("serious", "critical")
@@ -53,7 +53,7 @@ def contexts(browser: Any, built_site: Path) -> Iterator[dict[str, Any]]:
 def _show_search_results(page: Any) -> None:
     """Search, so that axe also sees Pagefind's results (their contrast, their links)."""
     page.fill("#search input", "Microsoft")
-    page.wait_for_selector("#search .pagefind-ui__result", timeout=10_000)
+    page.wait_for_selector("#search .search-result", timeout=10_000)
 
 
 def _format(violations: list[dict[str, Any]]) -> str:
@@ -67,10 +67,42 @@ def test_no_serious_accessibility_problems(kind: str, scheme: str, built_site: P
                                            site_url: str, contexts: dict[str, Any]) -> None:
     rel = KEY_PAGES[kind]
     require(built_site, rel)
-    page = contexts[scheme].new_page()
+    _assert_no_blocking(contexts[scheme], site_url, rel, scheme, search=kind == "search")
+
+
+@pytest.fixture(scope="module")
+def list_site_url(built_list_site: Path) -> Iterator[str]:
+    with serve(built_list_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def list_contexts(browser: Any, built_list_site: Path) -> Iterator[dict[str, Any]]:
+    """The colour schemes' contexts for the generated list site (its base URL is its own)."""
+    made = {scheme: new_context(browser, built_list_site, color_scheme=scheme)
+            for scheme in SCHEMES}
+    yield made
+    for context in made.values():
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("kind", list(LIST_SITE_PAGES))
+def test_no_serious_accessibility_problems_on_long_listings(
+        kind: str, scheme: str, built_list_site: Path, list_site_url: str,
+        list_contexts: dict[str, Any]) -> None:
+    rel = LIST_SITE_PAGES[kind]
+    require(built_list_site, rel)
+    _assert_no_blocking(list_contexts[scheme], list_site_url, rel, scheme)
+
+
+def _assert_no_blocking(context: Any, site_url: str, rel: str, scheme: str,
+                        search: bool = False) -> None:
+    """Run axe on page `rel` of the site at `site_url`; fail on a serious or critical problem."""
+    page = context.new_page()
     try:
         page.goto(site_url + page_url(rel), wait_until="load")
-        if kind == "search":
+        if search:
             _show_search_results(page)
         page.add_script_tag(path=str(_axe_script()))
         result = page.evaluate(RUN_AXE)

@@ -76,20 +76,28 @@ def _file_for(url: str) -> str:
     return rel + "index.html" if rel == "" or rel.endswith("/") else rel
 
 
+@pytest.fixture(params=["built_site", "built_list_site"])
+def gate_site(request: pytest.FixtureRequest) -> Path:
+    """Each gate site in turn: the default site, then the generated site of long listings
+    (list, browse, links and timeline-year pages 2…), whose every page must be listed too."""
+    site: Path = request.getfixturevalue(request.param)
+    return site
+
+
 # --- sitemap.xml and robots.txt -------------------------------------------------------------
 
-def test_sitemap_is_valid_and_lists_every_page(built_site: Path) -> None:
+def test_sitemap_is_valid_and_lists_every_page(gate_site: Path) -> None:
     xmlschema = pytest.importorskip("xmlschema", reason="sitemap gate: xmlschema is missing")
-    sitemap = require(built_site, "sitemap.xml")
+    sitemap = require(gate_site, "sitemap.xml")
     errors = [str(e) for e in xmlschema.XMLSchema(SITEMAP_XSD).iter_errors(str(sitemap))]
     assert not errors, "sitemap.xml against the sitemaps.org 0.9 schema:\n" + "\n".join(errors)
     locs = [loc.text or "" for loc in ET.parse(sitemap).iter(f"{SITEMAP_NS}loc")]
     outside = [loc for loc in locs if not loc.startswith(GATE_BASE_URL)]
     assert not outside, f"<loc>s not under {GATE_BASE_URL}: {outside}"
-    missing = [loc for loc in locs if not (built_site / _file_for(loc)).is_file()]
+    missing = [loc for loc in locs if not (gate_site / _file_for(loc)).is_file()]
     assert not missing, f"<loc>s with no page behind them: {missing}"
     assert len(locs) == len(set(locs)), "sitemap.xml lists a page twice"
-    expected = {p for p in html_pages(built_site) if p != "404.html"}
+    expected = {p for p in html_pages(gate_site) if p != "404.html"}
     listed = {_file_for(loc) for loc in locs}
     assert listed == expected, (f"not in the sitemap: {sorted(expected - listed)}; "
                                 f"should not be: {sorted(listed - expected)}")
@@ -107,8 +115,8 @@ def _entries(feed: ET.Element) -> list[ET.Element]:
     return feed.findall(f"{ATOM}entry")
 
 
-def test_feed_is_atom_with_one_entry_per_dated_fact_newest_first(built_site: Path) -> None:
-    feed = ET.parse(require(built_site, "feed.xml")).getroot()
+def test_feed_is_atom_with_one_entry_per_dated_fact_newest_first(gate_site: Path) -> None:
+    feed = ET.parse(require(gate_site, "feed.xml")).getroot()
     assert feed.tag == f"{ATOM}feed", f"feed.xml's root is {feed.tag}, not an Atom <feed>"
     for child in ("id", "title", "updated"):
         assert (feed.findtext(f"{ATOM}{child}") or "").strip(), f"the feed has no <{child}>"
@@ -116,7 +124,7 @@ def test_feed_is_atom_with_one_entry_per_dated_fact_newest_first(built_site: Pat
     assert [s.get("href") for s in selves] == [GATE_BASE_URL + "feed.xml"], \
         "the feed needs one <link rel=\"self\"> to its own absolute URL"
     entries = _entries(feed)
-    site = json.loads(require(built_site, "data/site.json").read_text(encoding="utf-8"))
+    site = json.loads(require(gate_site, "data/site.json").read_text(encoding="utf-8"))
     dated = sum(1 for r in site["records"] for f in r.get("facts", []) if f.get("date"))
     assert len(entries) == dated, f"{len(entries)} entries for {dated} dated facts"
     for n, entry in enumerate(entries, 1):
@@ -190,10 +198,10 @@ def _record_folder(rel: str) -> str | None:
     return parts[0] if len(parts) == 3 and parts[0] in RECORD_TYPES else None
 
 
-def test_json_ld_parses_and_has_the_right_type(built_site: Path) -> None:
+def test_json_ld_parses_and_has_the_right_type(gate_site: Path) -> None:
     problems: list[str] = []
-    for rel in html_pages(built_site):
-        head = read_head(built_site / rel)
+    for rel in html_pages(gate_site):
+        head = read_head(gate_site / rel)
         try:
             blocks = [json.loads(block) for block in head.jsonld]
         except json.JSONDecodeError as error:
@@ -216,10 +224,10 @@ def test_json_ld_parses_and_has_the_right_type(built_site: Path) -> None:
     assert not problems, "\n".join(problems)
 
 
-def test_every_page_has_title_description_social_tags_and_canonical(built_site: Path) -> None:
+def test_every_page_has_title_description_social_tags_and_canonical(gate_site: Path) -> None:
     problems: list[str] = []
-    for rel in html_pages(built_site):
-        head = read_head(built_site / rel)
+    for rel in html_pages(gate_site):
+        head = read_head(gate_site / rel)
         wanted = ["description", *SOCIAL] if rel != "404.html" else ["description"]
         problems += [f"{rel}: no <meta> {name}" for name in wanted
                      if not head.meta.get(name, "").strip()]

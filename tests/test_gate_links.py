@@ -1,12 +1,14 @@
-"""Gate: every internal link and #fragment on every page of the built site resolves."""
+"""Gate: every internal link and #fragment on every page of the built gate sites resolves."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import GATE_BASE_URL, write_files
-from tests.gates import html_pages
-from tests.linkcheck import broken_links
+from tests.gates import LIST_SITE_PAGES, html_pages
+from tests.linkcheck import broken_links, parse_page
 
 # A hand-written output folder with one mistake of each kind the checker must catch.
 PLANTED = {
@@ -21,12 +23,21 @@ PLANTED = {
 }
 
 
-def test_every_internal_link_and_fragment_resolves(built_site: Path) -> None:
-    problems, checked = broken_links(built_site, GATE_BASE_URL)
-    pages = len(html_pages(built_site))
-    print(f"link gate: {checked} internal links checked on {pages} pages")
+# The generated list site adds the long-listing pages: pagers, rel=prev/next, the A–Z jump's
+# #letter-… anchors, browse and links pages, timeline years.
+@pytest.mark.parametrize("site", ["built_site", "built_list_site"])
+def test_every_internal_link_and_fragment_resolves(site: str,
+                                                   request: pytest.FixtureRequest) -> None:
+    root: Path = request.getfixturevalue(site)
+    problems, checked = broken_links(root, GATE_BASE_URL)
+    pages = len(html_pages(root))
+    print(f"link gate: {checked} internal links checked on {pages} pages of {site}")
     assert not problems, f"{len(problems)} broken link(s) of {checked}:\n" + "\n".join(problems)
     assert checked > 10 * pages, f"only {checked} links on {pages} pages: is the parser blind?"
+    if site == "built_list_site":
+        jumps = [link for link in parse_page(root / LIST_SITE_PAGES["list"]).links
+                 if "#letter-" in link]
+        assert len(jumps) >= 20, f"the A–Z jump's anchors are not among the links: {jumps}"
 
 
 def test_the_checker_catches_a_bad_path_a_bad_fragment_and_a_root_relative_link(

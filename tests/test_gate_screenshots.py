@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO
-from tests.gates import html_pages, new_context, page_url, require, serve
+from tests.gates import LIST_SITE_PAGES, html_pages, new_context, page_url, require, serve
 
 SHOTS = REPO / "tests" / "artifacts" / "screenshots"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -18,12 +18,23 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, 
 SUBJECTS = {"home": ("index.html", ("light", "dark")),
             "company": ("companies/microsoft/index.html", ("light",)),
             "timeline": ("timeline/index.html", ("light",))}
+# The same from the generated list site, for the long-listing pages the default site lacks.
+LIST_SUBJECTS = {"list": ("towns/page/2/index.html", ("light", "dark")),
+                 "capped-group": ("towns/town-0/index.html", ("light",)),
+                 "links": ("towns/town-0/links/firms-based-here/index.html", ("light",)),
+                 "timeline-year": ("timeline/1900/index.html", ("light",))}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
 def site_url(built_site: Path) -> Iterator[str]:
     with serve(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def list_site_url(built_list_site: Path) -> Iterator[str]:
+    with serve(built_list_site) as url:
         yield url
 
 
@@ -44,19 +55,32 @@ def _shoot(browser: Any, root: Path, url: str, device: str, scheme: str, dest: P
         context.close()
 
 
-CASES = [(name, device, scheme) for name, (_, schemes) in SUBJECTS.items()
-         for device in VIEWPORTS for scheme in schemes]
+def _cases(subjects: dict[str, tuple[str, tuple[str, ...]]]) -> list[tuple[str, str, str]]:
+    return [(name, device, scheme) for name, (_, schemes) in subjects.items()
+            for device in VIEWPORTS for scheme in schemes]
 
 
-@pytest.mark.parametrize(("name", "device", "scheme"), CASES)
+@pytest.mark.parametrize(("name", "device", "scheme"), _cases(SUBJECTS))
 def test_screenshot(name: str, device: str, scheme: str, browser: Any, built_site: Path,
                     site_url: str) -> None:
-    rel = SUBJECTS[name][0]
-    require(built_site, rel)
+    _screenshot(name, SUBJECTS[name][0], device, scheme, browser, built_site, site_url)
+
+
+@pytest.mark.parametrize(("name", "device", "scheme"), _cases(LIST_SUBJECTS))
+def test_screenshot_of_long_listings(name: str, device: str, scheme: str, browser: Any,
+                                     built_list_site: Path, list_site_url: str) -> None:
+    _screenshot(f"listsite-{name}", LIST_SUBJECTS[name][0], device, scheme, browser,
+                built_list_site, list_site_url)
+
+
+def _screenshot(name: str, rel: str, device: str, scheme: str, browser: Any, root: Path,
+                site_url: str) -> None:
+    """Shoot page `rel` to SHOTS/<name>-<device>-<scheme>.png and check it is a real page."""
+    require(root, rel)
     SHOTS.mkdir(parents=True, exist_ok=True)
     dest = SHOTS / f"{name}-{device}-{scheme}.png"
     dest.unlink(missing_ok=True)
-    _shoot(browser, built_site, site_url + page_url(rel), device, scheme, dest)
+    _shoot(browser, root, site_url + page_url(rel), device, scheme, dest)
     data = dest.read_bytes()
     width, height = _png_size(data)
     assert width == VIEWPORTS[device]["width"], f"{dest.name} is {width} px wide"
@@ -72,11 +96,26 @@ WIDE = """() => [...document.querySelectorAll('body *')]
 
 def test_no_page_scrolls_sideways_on_a_phone(browser: Any, built_site: Path,
                                               site_url: str) -> None:
-    context = new_context(browser, built_site, viewport=VIEWPORTS["phone"])
+    _assert_no_sideways_scroll(browser, built_site, site_url, html_pages(built_site))
+
+
+def test_no_long_listing_scrolls_sideways_on_a_phone(browser: Any, built_list_site: Path,
+                                                     list_site_url: str) -> None:
+    # Wide by nature: a pager of many pages, 26 letters, long tables of towns and firms.
+    pages = list(LIST_SITE_PAGES.values())
+    for rel in pages:
+        require(built_list_site, rel)
+    _assert_no_sideways_scroll(browser, built_list_site, list_site_url, pages)
+
+
+def _assert_no_sideways_scroll(browser: Any, root: Path, site_url: str,
+                               pages: list[str]) -> None:
+    """None of `pages` (output paths) is wider than a 390 px phone's viewport."""
+    context = new_context(browser, root, viewport=VIEWPORTS["phone"])
     wide: list[str] = []
     try:
         page = context.new_page()
-        for rel in html_pages(built_site):
+        for rel in pages:
             page.goto(site_url + page_url(rel), wait_until="load")
             scroll_width, viewport = page.evaluate(SCROLL)
             if scroll_width > viewport:

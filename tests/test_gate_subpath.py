@@ -12,12 +12,12 @@ from urllib.parse import urldefrag, urljoin
 
 import pytest
 
-from tests.gates import html_pages, new_context, require, serve
+from tests.gates import LIST_SITE_PAGES, html_pages, new_context, page_url, require, serve
 from tests.linkcheck import parse_html
 
 PREFIX = "/a/b/"
 SEARCH_INPUT = "#search input"
-SEARCH_RESULT = "#search .pagefind-ui__result"
+SEARCH_RESULT = "#search .search-result"
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +30,24 @@ def sub_url(built_site: Path) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def crawled(sub_url: str) -> dict[str, int]:
     """Every page URL reached by following links from /a/b/, with its HTTP status."""
+    return _crawl(sub_url)
+
+
+@pytest.fixture(scope="module")
+def list_sub_url(built_list_site: Path) -> Iterator[str]:
+    """The generated list site (every long-listing page kind) at .../a/b/."""
+    with serve(built_list_site, PREFIX) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def list_crawled(list_sub_url: str) -> dict[str, int]:
+    """Every page URL of the list site reached from its /a/b/, with its HTTP status."""
+    return _crawl(list_sub_url)
+
+
+def _crawl(sub_url: str) -> dict[str, int]:
+    """Every page URL reached by following links from `sub_url`, with its HTTP status."""
     seen: dict[str, int] = {}
     queue = [sub_url]
     while queue:
@@ -66,11 +84,22 @@ def _rel(sub_url: str, url: str) -> str:
 
 def test_every_page_is_reachable_from_home(built_site: Path, sub_url: str,
                                            crawled: dict[str, int]) -> None:
+    _assert_all_reached(built_site, sub_url, crawled)
+
+
+def test_every_page_of_the_list_site_is_reachable_from_home(
+        built_list_site: Path, list_sub_url: str, list_crawled: dict[str, int]) -> None:
+    # Pagers, the A–Z jump, browse, links and timeline-year pages: every page 2… has a way in.
+    _assert_all_reached(built_list_site, list_sub_url, list_crawled)
+
+
+def _assert_all_reached(root: Path, sub_url: str, crawled: dict[str, int]) -> None:
+    """Every crawled URL loaded, and every HTML page of `root` but 404.html was crawled."""
     failed = [f"{url} -> HTTP {status}" for url, status in crawled.items() if status != 200]
     assert not failed, "links from home lead to pages that do not load:\n" + "\n".join(failed)
     reached = {_rel(sub_url, url) for url in crawled}
     # The 404 page is only ever served for a missing address, never linked to.
-    unreached = sorted(set(html_pages(built_site)) - reached - {"404.html"})
+    unreached = sorted(set(html_pages(root)) - reached - {"404.html"})
     print(f"sub-path gate: {len(crawled)} page URLs crawled from {PREFIX}")
     assert not unreached, "pages no link from home leads to:\n" + "\n".join(unreached)
 
@@ -97,14 +126,30 @@ STYLED = """() => [...document.styleSheets].some(
 
 def test_every_page_loads_its_assets(browser: Any, built_site: Path, sub_url: str,
                                      crawled: dict[str, int]) -> None:
+    _assert_assets_load(browser, built_site, sub_url, sorted(crawled))
+
+
+def test_long_listings_load_their_assets(browser: Any, built_list_site: Path,
+                                         list_sub_url: str) -> None:
+    # One page of each kind: the rest of the list site's pages are made by the same templates.
+    for rel in LIST_SITE_PAGES.values():
+        require(built_list_site, rel)
+    urls = [list_sub_url + page_url(rel) for rel in LIST_SITE_PAGES.values()]
+    _assert_assets_load(browser, built_list_site, list_sub_url, urls)
+
+
+def _assert_assets_load(browser: Any, root: Path, sub_url: str, urls: list[str]) -> None:
+    """Each of `urls` loads every asset it asks for from the site, and its stylesheet applies."""
     origin = sub_url[:sub_url.index(PREFIX)]
-    context = new_context(browser, built_site)
+    context = new_context(browser, root)
     problems: list[str] = []
     try:
         page = context.new_page()
         _watch(page, origin, problems)
-        for url in sorted(crawled):
+        for url in urls:
             page.goto(url, wait_until="load")
+            if page.locator("#search").count():  # its index loads after the page does
+                page.wait_for_selector("#search:not([hidden])", timeout=10_000)
             if not page.evaluate(STYLED):
                 problems.append(f"{url}: assets/factsheet.css is not applied")
     finally:

@@ -94,7 +94,7 @@ def test_the_browser_finds_records_of_every_shard(browser: Any,
             page.goto(url + "search/", wait_until="load")
             for name in wanted.values():
                 page.fill("#search input", name)
-                page.wait_for_selector(f"#search .pagefind-ui__result:has-text('{name}')",
+                page.wait_for_selector(f"#search .search-result:has-text('{name}')",
                                        timeout=15_000)
         finally:
             context.close()

@@ -20,9 +20,11 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from generator.build import check_site
 from generator.render import engine
 from generator.render.batch import RenderedPage, render_site
+from generator.render.pageset import BACKLINKS_SHOWN
 from generator.render.views import LinkView
 from tests.conftest import copy_case
 from tests.hardening import BuiltSite, built_basic_site, error_lines
+from tests.listsite import write_list_site
 
 COMPANY = "templates/company.html"
 
@@ -234,9 +236,12 @@ def test_the_environment_is_jinjas_immutable_sandbox(env: jinja2.Environment) ->
 
 
 def test_the_theme_renders_in_the_sandbox(tmp_path: Path) -> None:
-    """Every built-in template is used by the basic site's pages, and they all render."""
-    site = copy_case("basic", tmp_path)
-    rendered = list(render_site(check_site(site), site))
+    """Every built-in template is used by the pages of the basic site and of a site of long
+    listings (browse pages, backlink groups of their own), and they all render."""
+    rendered = []
+    for site in (copy_case("basic", tmp_path),
+                 write_list_site(tmp_path / "many", towns=12, firms=BACKLINKS_SHOWN + 1)):
+        rendered += list(render_site(check_site(site), site))
     failed = [page for page in rendered if not isinstance(page, RenderedPage)]
     assert rendered and not failed, failed[:3]
     used = set().union(*(page.templates for page in rendered if isinstance(page, RenderedPage)))

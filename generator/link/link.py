@@ -21,9 +21,11 @@ from generator.link.backlinks import Backlink as Backlink
 from generator.link.backlinks import BacklinkGroup as BacklinkGroup
 from generator.link.backlinks import Edges, group_backlinks, label_rank
 from generator.link.backlinks import title_order as title_order
+from generator.link.facets import Facets, find_facets
 from generator.link.folding import FoldedSource, fold_source
 from generator.link.markup import MarkupBudget, classify_link, find_links
 from generator.link.quotes import QuoteMark, find_quote, mark_quotes
+from generator.link.titles import find_subtitles
 from generator.read.marks import KeyPath
 from generator.site.model import SiteConfig
 from generator.site.schema import FIELD_TYPES, SOURCE_TEXT_FIELD, SOURCE_TYPE
@@ -39,6 +41,8 @@ class Site:
     backlinks: dict[str, tuple[BacklinkGroup, ...]]
     quote_marks: dict[str, tuple[QuoteMark, ...]]
     fact_anchors: dict[tuple[str, int], str]
+    facets: Facets = dataclasses.field(default_factory=dict)
+    subtitles: dict[str, str] = dataclasses.field(default_factory=dict)  # only where titles repeat
 
     @property
     def type_names(self) -> frozenset[str]:
@@ -86,7 +90,12 @@ def link_site(config: SiteConfig, records: list[Record], broken: frozenset[str] 
     rank = label_rank(config)
     backlinks = {target: group_backlinks(labels, rank, records_by_key)
                  for target, labels in linker.edges.by_target.items()}
-    return Site(config, records_by_key, by_type, backlinks, quote_marks, fact_anchors), []
+    facets, problems = find_facets(config, by_type, records_by_key)
+    if problems:
+        return None, problems
+    subtitles = find_subtitles(config, by_type, records_by_key)
+    return Site(config, records_by_key, by_type, backlinks, quote_marks, fact_anchors, facets,
+                subtitles), []
 
 
 class _Linker:

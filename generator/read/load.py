@@ -12,7 +12,7 @@ from typing import Any
 from generator.errors import Diagnostic, did_you_mean
 from generator.read.rawfile import Refused, is_folder, list_folder, read_bounded
 from generator.read.yamlsrc import MAX_BYTES, Document, parse_yaml, too_big
-from generator.urls import SLUG, WINDOWS_DEVICES, suggest_slug
+from generator.urls import RESERVED_SLUGS, SLUG, WINDOWS_DEVICES, suggest_slug
 
 CONTENT_DIR = "content"
 TEMPLATES_DIR = "templates"
@@ -113,13 +113,9 @@ def _load_folder(root: str, folder: Path, type_name: str, keys: set[str], parse:
             diagnostics.append(Diagnostic(rel, 1, 1, f"ignored: not a {RECORD_SUFFIX} file{hint}",
                                           "error" if hint else "warning"))
             continue
-        if not _SLUG.fullmatch(stem):
-            diagnostics.append(Diagnostic(rel, 1, 1, _slug_advice(stem, taken)))
-            continue
-        if stem in WINDOWS_DEVICES:
-            diagnostics.append(Diagnostic(rel, 1, 1, f"'{stem}' is a device name on Windows, "
-                                          "where a page of that name cannot be served; rename "
-                                          "the file"))
+        problem = _name_problem(rel, stem, taken)
+        if problem:
+            diagnostics.append(problem)
             continue
         keys.add(f"{type_name}:{stem}")
         outside = folder_outside or (_outside(root, Path(entry.path)) if entry.is_symlink()
@@ -138,6 +134,21 @@ def _load_folder(root: str, folder: Path, type_name: str, keys: set[str], parse:
         else:
             records.append(RawRecord(type_name, stem, doc))
     return records, diagnostics
+
+
+def _name_problem(rel: str, stem: str, taken: set[str]) -> Diagnostic | None:
+    """Why a file's stem cannot be a record's slug, or None when it can."""
+    if not _SLUG.fullmatch(stem):
+        return Diagnostic(rel, 1, 1, _slug_advice(stem, taken))
+    if stem in WINDOWS_DEVICES:
+        return Diagnostic(rel, 1, 1, f"'{stem}' is a device name on Windows, where a page of "
+                          "that name cannot be served; rename the file")
+    if stem in RESERVED_SLUGS:
+        folder = rel.split("/")[-2]
+        return Diagnostic(rel, 1, 1, f"the slug '{stem}' is reserved for the list's own pages "
+                          f"({folder}/{stem}/); rename the file, e.g. to "
+                          f"{suggest_slug(stem, taken)}{RECORD_SUFFIX}")
+    return None
 
 
 def _taken_slugs(entries: list[os.DirEntry[str]]) -> set[str]:

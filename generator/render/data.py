@@ -18,6 +18,11 @@ from generator.site.schema import FIELD_TYPES, SOURCE_TYPE
 
 FORMAT_VERSION = 1
 
+# Past `page_size` x 50 records data/site.json stops holding them: at about 5 KB a record (the
+# 2,040-record benchmark site: 10.2 MB) 100,000 records would make one 500 MB file, which no
+# browser and few scripts can parse in one go; data/<type>.json hold them instead.
+INLINE_PAGES = 50
+
 
 def record_json(site: Site, key: str, path: str) -> tuple[bytes, frozenset[str]]:
     """A record's index.json, and the records it depends on."""
@@ -26,21 +31,50 @@ def record_json(site: Site, key: str, path: str) -> tuple[bytes, frozenset[str]]
 
 
 def site_json(site: Site, path: str) -> bytes:
-    """data/site.json: the site's settings, its types and every record."""
+    """data/site.json: the site's settings, its types and every record, or past
+    `inlines_records` the types alone, each with the URL of its data/<type>.json."""
     builder = PageBuilder(site, path)
     config = site.config
-    data = {
+    inline = inlines_records(site)
+    data: dict[str, Any] = {
         "format": FORMAT_VERSION,
         "title": config.title,
         "description": config.description,
         "language": config.language,
         "base_url": config.base_url,
-        "types": [{"name": t.name, "label": t.label, "plural": t.plural, "folder": t.folder,
-                   "url": builder.url(urls.list_page(t.folder)),
-                   "count": len(site.by_type[t.name])} for t in config.types],
-        "records": [record_data(builder, r) for r in site.records_in_order()],
+        "types": [_type_entry(builder, t.name, files=not inline) for t in config.types],
     }
+    if inline:
+        data["records"] = [record_data(builder, r) for r in site.records_in_order()]
+    else:
+        # No empty "records": a reader that expects every record must fail, not see none.
+        data["records_by_type"] = True
     return _dump(data)
+
+
+def inlines_records(site: Site) -> bool:
+    """Whether data/site.json holds every record (else each type's data/<type>.json does)."""
+    return len(site.records) <= site.config.page_size * INLINE_PAGES
+
+
+def type_json(site: Site, type_name: str, path: str) -> tuple[bytes, frozenset[str]]:
+    """data/<type>.json: the type and its records as data/site.json shows them, in the same
+    order; and the records it depends on (those its records link to)."""
+    builder = PageBuilder(site, path)
+    data = {"format": FORMAT_VERSION, **_type_entry(builder, type_name),
+            "records": [record_data(builder, r) for r in site.by_type[type_name]]}
+    return _dump(data), builder.depends_on()
+
+
+def _type_entry(builder: PageBuilder, type_name: str, files: bool = False) -> dict[str, Any]:
+    t = builder.site.config.type(type_name)
+    entry: dict[str, Any] = {"name": t.name, "label": t.label, "plural": t.plural,
+                             "folder": t.folder, "url": builder.url(urls.list_page(t.folder)),
+                             "count": len(builder.site.by_type[t.name])}
+    if files:
+        entry |= {"data": builder.url(urls.type_json(t.name)),
+                  "csv": builder.url(urls.type_csv(t.name))}
+    return entry
 
 
 def record_data(builder: PageBuilder, record: Record) -> dict[str, Any]:

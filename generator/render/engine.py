@@ -23,6 +23,7 @@ from generator.errors import Diagnostic, did_you_mean, error_at
 from generator.link.link import Site
 from generator.read.load import TEMPLATES_DIR
 from generator.render import pages, views
+from generator.render.numbers import number_label
 from generator.render.outputs import render_file
 from generator.render.pages import page_context
 from generator.render.plan import HTML_KINDS, Page, template_names
@@ -128,6 +129,7 @@ def make_environment(site: Site, site_dir: Path) -> jinja2.Environment:
 
     env.filters["markdown"] = markdown
     env.filters["markdown_inline"] = markdown_inline
+    env.filters["count"] = number_label
     return env
 
 

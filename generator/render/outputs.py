@@ -41,6 +41,12 @@ def _type_csv(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
     return data.type_csv(site, page.key), frozenset({f"{page.key}:*"})
 
 
+def _type_data(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
+    content, linked = data.type_json(site, page.key, page.path)
+    # Its own records in full (as the CSV), and the records they link to by title.
+    return content, linked | {f"{page.key}:*"}
+
+
 def _type_schema(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
     return schema_json(site.config.type(page.key)), frozenset()
 
@@ -89,6 +95,6 @@ def _feed_entry_maker(site: Site, path: str) -> Callable[[timeline.DatedFact], f
 
 _MAKERS: dict[str, Callable[[Site, Page], tuple[bytes, frozenset[str]]]] = {
     "record-data": _record_data, "site-data": _site_data, "graph": _graph,
-    "type-csv": _type_csv, "type-schema": _type_schema, "robots": _robots,
-    "sitemap": _sitemap, "feed": _feed,
+    "type-csv": _type_csv, "type-data": _type_data, "type-schema": _type_schema,
+    "robots": _robots, "sitemap": _sitemap, "feed": _feed,
 }

@@ -10,20 +10,17 @@ from markupsafe import Markup
 
 from generator import urls
 from generator.link.link import Site
-from generator.render import timeline
+from generator.render import listpages, timeline
 from generator.render.jsonld import LinkedData, script_json
+from generator.render.listpages import type_summary
 from generator.render.plan import Page
-from generator.render.shards import plan_shards, shard_bundle
+from generator.render.shards import EXACT_BUCKETS, plan_shards, search_filters, shard_bundle
 from generator.render.text import markdown_text, shorten
 from generator.render.views import (
     FactView,
-    FieldView,
-    LinkView,
     PageBuilder,
     RecordView,
-    type_fields,
 )
-from generator.site.schema import SOURCE_TYPE
 
 LATEST_FACTS = 8
 
@@ -64,25 +61,6 @@ class PageView:
     jsonld: Markup  # schema.org JSON-LD, safe inside <script>; empty when the page has none
 
 
-@dataclass(frozen=True, slots=True)
-class TypeSummary:
-    name: str
-    label: str
-    plural: str
-    url: str
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
-class ListItem:
-    """One row of a list page."""
-
-    title: str
-    url: str
-    fields: dict[str, FieldView]
-    count: int  # facts, or for a source the facts that cite it
-
-
 def page_context(site: Site, page: Page) -> tuple[dict[str, Any], frozenset[str]]:
     """What the template of `page` is given, and the records it depends on."""
     builder = PageBuilder(site, page.path)
@@ -96,14 +74,17 @@ def page_context(site: Site, page: Page) -> tuple[dict[str, Any], frozenset[str]
         "root": builder.root,
         **extra,
     }
-    # Lists show every record of their type in full; the home page and the timeline show
+    # Lists show every record of their type in full (a record may move to another page, or
+    # change a column); a backlink group is its record's; the home page and the timeline show
     # every record's dated facts ("~*": a change to any record's title or facts).
-    membership = {"list": {f"{page.key}:*"}, "home": {"~*"}, "timeline": {"~*"},
-                  "search": {"~*"}}.get(page.kind, set())
+    membership = {"list": {f"{page.key}:*"}, "facet-index": {f"{page.key}:*"},
+                  "facet": {f"{page.key}:*"}, "links": {page.key}, "home": {"~*"},
+                  "timeline": {"~*"}, "timeline-year": {"~*"}, "search": {"~*"}
+                  }.get(page.kind, set())
     return context, builder.depends_on() | membership
 
 
-_Context = tuple[str, str, dict[str, Any]]  # title, description, template variables
+_Context = listpages.Context
 
 
 def _record_context(builder: PageBuilder, page: Page) -> _Context:
@@ -111,24 +92,10 @@ def _record_context(builder: PageBuilder, page: Page) -> _Context:
     return view.title, _record_description(builder.site, view), {"record": view}
 
 
-def _list_context(builder: PageBuilder, page: Page) -> _Context:
-    site = builder.site
-    type_spec = site.config.type(page.key)
-    records = site.by_type[page.key]
-    return type_spec.plural, f"{type_spec.plural} in {site.config.title}", {
-        "type": _type_summary(builder, page.key),
-        # Only columns that some record fills in.
-        "columns": tuple(f for f in type_fields(type_spec)
-                         if any(f.name in r.fields for r in records)),
-        "count_label": "Cited by facts" if page.key == SOURCE_TYPE else "Facts",
-        "items": tuple(_list_item(builder, r.key) for r in records),
-    }
-
-
 def _home_context(builder: PageBuilder, page: Page) -> _Context:
     config = builder.site.config
     return config.title, config.description, {
-        "types": tuple(_type_summary(builder, t.name) for t in config.types),
+        "types": tuple(type_summary(builder, t.name) for t in config.types),
         "latest_facts": _latest_facts(builder),
         "fact_count": sum(len(r.facts) for r in builder.site.records.values()),
     }
@@ -140,39 +107,48 @@ def _not_found_context(builder: PageBuilder, page: Page) -> _Context:
 
 @dataclass(frozen=True, slots=True)
 class TimelineYear:
-    """One year of the timeline page: its dated facts, oldest first."""
+    """One year on the timeline page: how many dated facts it has, and its page."""
 
     year: str
-    anchor: str
-    facts: tuple[FactView, ...]
+    count: int
+    url: str
 
 
 def _timeline_context(builder: PageBuilder, page: Page) -> _Context:
-    site = builder.site
-    dated = timeline.dated_facts(site.records_in_order())
-    years = tuple(TimelineYear(year, f"year-{year}",
-                               tuple(builder.fact_view(d.record, d.fact) for d in group))
+    dated = timeline.dated_facts(builder.site.records_in_order())
+    # The year pages sit in this page's folder: "1891/index.html", not "../timeline/1891/…",
+    # which keeps the page small when it links 2,000 years.
+    here = builder.url(urls.TIMELINE).removesuffix(urls.PAGE_FILE)
+
+    def year_url(year: str) -> str:
+        return builder.url(urls.timeline_year(year)).removeprefix(here)
+
+    years = tuple(TimelineYear(year, len(group), year_url(year))
                   for year, group in timeline.by_year(dated))
     description = timeline.describe(dated) if dated else "No dated facts yet."
-    return "Timeline", description, {"years": years, "chart": timeline.chart(dated)}
+    return "Timeline", description, {"years": years, "chart": timeline.chart(dated, year_url)}
 
 
 def _search_context(builder: PageBuilder, page: Page) -> _Context:
     config = builder.site.config
     return "Search", f"Search the fact sheets of {config.title}.", {
-        "types": tuple(_type_summary(builder, t.name) for t in config.types),
+        "types": tuple(type_summary(builder, t.name) for t in config.types),
         "search_script_url": builder.url(urls.SEARCH_SCRIPT),
         "bundle_url": builder.url(urls.SEARCH_BUNDLE),
         # A big site's index comes in shards; the page merges the others into the first.
         "shard_urls": tuple(builder.url(shard_bundle(number)) for number in sorted(
             plan_shards([builder.site.page_path(key) for key in builder.site.records]))
             if number > 0),
+        "filters": search_filters(config),
+        "exact_buckets": EXACT_BUCKETS,
     }
 
 
-_CONTEXTS = {"record": _record_context, "list": _list_context, "home": _home_context,
-             "not-found": _not_found_context, "timeline": _timeline_context,
-             "search": _search_context}
+_CONTEXTS = {"record": _record_context, "list": listpages.list_context,
+             "home": _home_context, "not-found": _not_found_context,
+             "timeline": _timeline_context, "search": _search_context,
+             "facet-index": listpages.facet_index_context, "facet": listpages.facet_context,
+             "links": listpages.links_context, "timeline-year": listpages.timeline_year_context}
 
 
 def _linked_data(builder: PageBuilder, page: Page, title: str, description: str,
@@ -183,10 +159,10 @@ def _linked_data(builder: PageBuilder, page: Page, title: str, description: str,
         return linked.record(builder.site.records[page.key], description)
     if page.kind == "home":
         return linked.website()
-    if page.kind == "list":
-        return linked.collection(title, page.path, len(builder.site.by_type[page.key]))
+    if page.kind in ("list", "facet", "links", "timeline-year"):
+        return linked.collection(title, page.path, extra["pager"].total)
     if page.kind == "timeline":
-        return linked.collection(title, page.path, sum(len(y.facts) for y in extra["years"]))
+        return linked.collection(title, page.path, sum(y.count for y in extra["years"]))
     return None
 
 
@@ -202,7 +178,7 @@ def _record_description(site: Site, view: RecordView) -> str:
 def _site_view(builder: PageBuilder, page: Page) -> SiteView:
     config = builder.site.config
     nav = tuple(NavItem(t.plural, builder.url(urls.list_page(t.folder)),
-                        page.key == t.name or (page.kind == "record"
+                        page.key == t.name or (page.kind in ("record", "links")
                                                and page.key.startswith(t.name + ":")))
                 for t in config.types)
     return SiteView(config.title, config.description, config.language, config.base_url or "",
@@ -215,23 +191,6 @@ def _site_view(builder: PageBuilder, page: Page) -> SiteView:
 def _canonical(site: Site, page: Page) -> str:
     base = site.config.base_url
     return urls.absolute(base, page.path) if base and page.kind != "not-found" else ""
-
-
-def _type_summary(builder: PageBuilder, type_name: str) -> TypeSummary:
-    t = builder.site.config.type(type_name)
-    return TypeSummary(t.name, t.label, t.plural, builder.url(urls.list_page(t.folder)),
-                       len(builder.site.by_type[t.name]))
-
-
-def _list_item(builder: PageBuilder, key: str) -> ListItem:
-    record = builder.site.records[key]
-    type_spec = builder.site.config.type(record.type)
-    fields = {f.name: builder.field_view(f, record.fields[f.name])
-              for f in type_fields(type_spec) if f.name in record.fields}
-    link: LinkView = builder.link(key)
-    cited = sum(len(mark.citations) for mark in builder.site.quote_marks.get(key, ()))
-    return ListItem(record.title, link.url, fields,
-                    cited if record.type == SOURCE_TYPE else len(record.facts))
 
 
 def _latest_facts(builder: PageBuilder) -> tuple[FactView, ...]:

@@ -8,7 +8,8 @@ from generator import urls
 from generator.errors import Diagnostic
 from generator.link.link import Site
 from generator.read.load import STATIC_DIR, StaticFile
-from generator.render import feeds
+from generator.render import feeds, pageset
+from generator.render.pageset import CONFIG
 from generator.urls import SEARCH_BUNDLE
 
 
@@ -20,12 +21,16 @@ class Page:
     kind: str
     key: str = ""
     origin: str = ""
+    part: str = ""  # a browse page's field, a backlink group's slug, a timeline year
+    value: str = ""  # a browse page's value (a slug)
+    number: int = 1  # which page of a paginated listing
 
 
-HTML_KINDS = ("home", "list", "record", "not-found", "timeline", "search")
-PAGE_KINDS = (*HTML_KINDS, "site-data", "graph", "type-csv", "type-schema", "record-data",
+HTML_KINDS = ("home", "list", "record", "not-found", "timeline", "search", "facet-index",
+              "facet", "links", "timeline-year")
+PAGE_KINDS = (*HTML_KINDS, "site-data", "graph", "type-csv", "type-data", "type-schema",
+              "record-data",
               "feed", "robots", "sitemap")
-CONFIG = "site.yaml"
 
 
 def plan_pages(site: Site) -> tuple[Page, ...]:
@@ -36,15 +41,23 @@ def plan_pages(site: Site) -> tuple[Page, ...]:
              Page(urls.SEARCH, "search", origin=CONFIG),
              Page(urls.SITE_DATA, "site-data", origin=CONFIG),
              Page(urls.GRAPH_DATA, "graph", origin=CONFIG)]
+    pages += [Page(path, "timeline-year", "", CONFIG, year, number=number)
+              for path, year, number in pageset.timeline_pages(site)]
     for t in site.config.types:
-        pages += [Page(urls.list_page(t.folder), "list", t.name, CONFIG),
-                  Page(urls.type_csv(t.name), "type-csv", t.name, CONFIG),
+        pages += [Page(path, "list", t.name, CONFIG, number=number)
+                  for path, number in pageset.list_pages(site, t.name)]
+        pages += [Page(path, "facet" if value else "facet-index", t.name, CONFIG, field, value,
+                       number) for path, field, value, number in pageset.facet_pages(site, t.name)]
+        pages += [Page(urls.type_csv(t.name), "type-csv", t.name, CONFIG),
+                  Page(urls.type_json(t.name), "type-data", t.name, CONFIG),
                   Page(urls.type_schema(t.name), "type-schema", t.name, CONFIG)]
         for record in site.by_type[t.name]:
             pages.append(Page(urls.record_page(t.folder, record.slug), "record", record.key,
                               record.path))
             pages.append(Page(urls.record_data(t.folder, record.slug), "record-data",
                               record.key, record.path))
+            pages += [Page(path, "links", record.key, record.path, group, number=number)
+                      for path, group, number in pageset.links_pages(site, record.key)]
     if site.config.base_url:
         sitemaps = feeds.sitemap_names(len(sitemap_paths(pages)))
         pages += [Page(urls.FEED, "feed", origin=CONFIG),
@@ -64,8 +77,11 @@ def template_names(site: Site, page: Page) -> list[str]:
         return [f"{site.records[page.key].type}.html", "record.html"]
     if page.kind == "list":
         return [f"{page.key}-list.html", "list.html"]
+    if page.kind in ("facet", "facet-index"):
+        return [f"{page.key}-{page.kind}.html", f"{page.kind}.html"]
     return {"home": ["home.html"], "not-found": ["404.html"], "timeline": ["timeline.html"],
-            "search": ["search.html"]}[page.kind]
+            "search": ["search.html"], "links": ["links.html"],
+            "timeline-year": ["timeline-year.html"]}[page.kind]
 
 
 def plan_collisions(pages: tuple[Page, ...], static: list[StaticFile]) -> list[Diagnostic]:

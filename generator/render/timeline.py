@@ -1,23 +1,38 @@
-"""Dated facts in time order, and the SVG chart of them drawn at build time (no script)."""
+"""Dated facts in time order, and the SVG bar chart of them drawn at build time (no script)."""
 
 from __future__ import annotations
 
 import calendar
 import itertools
-import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from generator.check.validate import Fact, Record
-from generator.render.views import format_date
 
 # The chart's drawing box, in SVG user units; it scales to the page width.
 WIDTH = 720
 PAD_X = 28
-AXIS_Y = 52
-HEIGHT = AXIS_Y + 28
-MIN_RADIUS = 4.0
-MAX_RADIUS = 16.0
+PLOT_TOP = 22        # room above the tallest bar for its count
+BAR_SPACE = 96       # the tallest bar's height
+AXIS_Y = PLOT_TOP + BAR_SPACE
+HEIGHT = AXIS_Y + 30
+TICK_LABEL_DY = 19   # from the axis down to the baseline of a tick label
+COUNT_LABEL_DY = 5   # from the top of a bar up to the baseline of its count
+TICK_FONT = 13       # font sizes in user units; the stylesheet sets the same
+COUNT_FONT = 12
+# A generous width of one digit at those sizes (system fonts draw digits 0.5-0.6 em wide), so
+# labels kept this far apart never touch.
+CHAR_WIDTH = 8.0
+LABEL_GAP = 8.0
+# One bar per year while there are at most this many: a year's bar is then at least ~8 units
+# (8 px at full width) wide. A longer span gets one per decade, a still longer one per century.
+MAX_BARS = 80
+UNITS = ((1, "year"), (10, "decade"), (100, "century"))
+BAR_FILL = 0.8       # the part of its column that a bar fills; the rest keeps bars apart
+MAX_BAR_WIDTH = 48.0  # so that a lone year is a bar, not a slab across the chart
+MIN_BAR_HEIGHT = 2.0  # one fact among thousands must still show
+STEPS = (1, 2, 5)    # tick labels every 1, 2, 5, 10, 20, 50, … columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,31 +46,51 @@ class DatedFact:
 
 @dataclass(frozen=True, slots=True)
 class Tick:
+    """A labelled mark on the axis: under a year's bar, or where a decade or century starts."""
+
     x: float
     label: str
 
 
 @dataclass(frozen=True, slots=True)
-class Dot:
-    """One mark on the chart: `count` facts on one date; its area grows with the count."""
+class Label:
+    """A count printed above a bar; (x, y) is the middle of its baseline."""
 
     x: float
-    r: float
+    y: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """The facts of one year, decade or century, linked to the page of its first year."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    column_x: float      # the bar's whole column, to click or focus even when the bar is short
+    column_width: float
     count: int
-    label: str
+    label: str           # its text alternative: "1891: 3 facts", "1890s: 12 facts"
+    year: str            # the year whose page it links to
+    url: str
 
 
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """The SVG timeline: axis ticks, dots and a text alternative."""
+    """The SVG timeline: one bar per year (or decade, or century), axis ticks and counts."""
 
     width: int
     height: int
     axis_y: int
+    tick_y: int          # the baseline of the tick labels
     x_start: float
     x_end: float
+    unit: str            # what one bar counts: "year", "decade" or "century"
     ticks: tuple[Tick, ...]
-    dots: tuple[Dot, ...]
+    bars: tuple[Bar, ...]
+    counts: tuple[Label, ...]
     description: str
 
 
@@ -85,65 +120,101 @@ def year_fraction(date: str) -> float:
     return year + (month_start + parts[2] - 0.5) / days
 
 
-def chart(facts: list[DatedFact]) -> Chart | None:
-    """The chart of `facts` (oldest first); None when there are none."""
+def describe(facts: list[DatedFact]) -> str:
+    """The timeline in one sentence of bounded length, for captions and meta descriptions."""
+    per_year = Counter(d.date[:4] for d in facts)
+    years = sorted(per_year)
+    total = f"{len(facts)} dated fact{'s' * (len(facts) != 1)}"
+    if len(years) == 1:
+        return f"{total}, all in {years[0]}." if len(facts) > 1 else f"{total}, in {years[0]}."
+    most = max(per_year.values())
+    busiest = [year for year in years if per_year[year] == most]
+    if len(busiest) == len(years):
+        peak = f"{most} in each"
+    elif len(busiest) == 1:
+        peak = f"the most in {busiest[0]} ({most})"
+    else:
+        peak = f"at most {most} in one year ({len(busiest)} years have as many)"
+    return f"{total} in {len(years)} years from {years[0]} to {years[-1]}; {peak}."
+
+
+def chart(facts: list[DatedFact], year_url: Callable[[str], str]) -> Chart | None:
+    """The bar chart of `facts`, each bar linking to a year's page through `year_url`;
+    None when there are none."""
     if not facts:
         return None
-    first, last = int(facts[0].date[:4]), int(facts[-1].date[:4]) + 1
-    step = _tick_step(last - first)
-    span = WIDTH - 2 * PAD_X
+    per_year = Counter(d.date[:4] for d in facts)
+    numbers = {int(year): year for year in per_year}  # the year as pages name it: "0999"
+    first, last = min(numbers), max(numbers)
+    size, unit = next(((s, u) for s, u in UNITS if last // s - first // s < MAX_BARS), UNITS[-1])
+    start = first // size
+    columns = last // size - start + 1
+    column = (WIDTH - 2 * PAD_X) / columns
 
-    def x_of(point: float) -> float:
-        return round(PAD_X + (point - first) / (last - first) * span, 1)
+    def column_x(index: int) -> float:
+        return round(PAD_X + index * column, 1)
 
-    per_date = Counter(d.date for d in facts)
-    dots = _merge_close([(x_of(year_fraction(date)), date, count)
-                         for date, count in sorted(per_date.items())])
-    ticks = tuple(Tick(x_of(year), str(year))
-                  for year in range(first, last + 1) if (year - first) % step == 0)
-    return Chart(WIDTH, HEIGHT, AXIS_Y, x_of(first), x_of(last), ticks, dots, describe(facts))
-
-
-def _merge_close(points: list[tuple[float, str, int]]) -> tuple[Dot, ...]:
-    """One dot per date, except that dates too close to tell apart share one."""
-    groups: list[list[tuple[float, str, int]]] = []
-    count = 0  # facts in the last group, kept as it grows so merging stays linear
-    for point in sorted(points):
-        if groups and point[0] - groups[-1][-1][0] < _radius(count) + _radius(point[2]) + 2:
-            groups[-1].append(point)
-            count += point[2]
-        else:
-            groups.append([point])
-            count = point[2]
-    return tuple(_dot(group) for group in groups)
+    groups: dict[int, list[int]] = {}
+    for number in sorted(numbers):
+        groups.setdefault(number // size - start, []).append(number)
+    tallest = max(sum(per_year[numbers[n]] for n in group) for group in groups.values())
+    bars = tuple(_bar(index, column_x, [numbers[n] for n in group], per_year, tallest, unit,
+                      year_url) for index, group in groups.items())
+    ticks = _ticks(start, columns, size, column_x)
+    return Chart(WIDTH, HEIGHT, AXIS_Y, AXIS_Y + TICK_LABEL_DY, column_x(0), column_x(columns),
+                 unit, ticks, bars, _counts(bars, column), describe(facts))
 
 
-def _dot(group: list[tuple[float, str, int]]) -> Dot:
-    count = sum(c for _, _, c in group)
-    # A dot standing for many dates (on a long timeline) names the first and last only.
-    ends = group if len(group) <= 2 else [group[0], group[-1]]
-    dates = (" and " if len(group) <= 2 else " to ").join(format_date(d) for _, d, _ in ends)
-    x = round((group[0][0] + group[-1][0]) / 2, 1)
-    return Dot(x, _radius(count), count, f"{dates}: {count} fact{'s' * (count != 1)}")
+def _bar(index: int, column_x: Callable[[int], float], years: list[str],
+         per_year: Counter[str], tallest: int, unit: str,
+         year_url: Callable[[str], str]) -> Bar:
+    left, right = column_x(index), column_x(index + 1)
+    width = round(min((right - left) * BAR_FILL, MAX_BAR_WIDTH), 1)
+    count = sum(per_year[year] for year in years)
+    # Linear heights: bars are compared by their length, which a square root would distort.
+    height = round(max(MIN_BAR_HEIGHT, count / tallest * BAR_SPACE), 1)
+    first = years[0]
+    name = {"year": first, "decade": f"{first[:3]}0s",
+            "century": f"{first[:2]}00–{first[:2]}99"}[unit]
+    return Bar(round((left + right - width) / 2, 1), round(AXIS_Y - height, 1), width, height,
+               left, round(right - left, 1), count,
+               f"{name}: {count} fact{'s' * (count != 1)}", first, year_url(first))
 
 
-def _radius(count: int) -> float:
-    return round(min(MAX_RADIUS, MIN_RADIUS + 3 * math.sqrt(count - 1)), 1)
+def _counts(bars: tuple[Bar, ...], column: float) -> tuple[Label, ...]:
+    """Every bar's count where each fits over its own column, else the tallest bar's only."""
+    def label(bar: Bar) -> Label:
+        half = text_width(str(bar.count)) / 2
+        x = min(max(bar.x + bar.width / 2, half), WIDTH - half)
+        return Label(round(x, 1), round(bar.y - COUNT_LABEL_DY, 1), str(bar.count))
+
+    if all(text_width(str(bar.count)) + LABEL_GAP / 2 <= column for bar in bars):
+        return tuple(label(bar) for bar in bars)
+    return (label(max(bars, key=lambda bar: bar.count)),)
 
 
-def describe(facts: list[DatedFact]) -> str:
-    """The chart in words, for readers who cannot see it."""
-    years = by_year(facts)
-    counts = ", ".join(f"{len(group)} in {year}" for year, group in years)
-    plural = "s" if len(facts) != 1 else ""
-    first, last = years[0][0], years[-1][0]
-    span = f"in {first}" if first == last else f"from {first} to {last}"
-    return f"{len(facts)} dated fact{plural} {span}: {counts}."
+def _ticks(start: int, columns: int, size: int,
+           column_x: Callable[[int], float]) -> tuple[Tick, ...]:
+    """Years labelled under their bars; decades and centuries at the axis where they start."""
+    column = (column_x(columns) - column_x(0)) / columns
+    step = _step(column, text_width(str((start + columns) * size)) + LABEL_GAP)
+    if size == 1:
+        return tuple(Tick(round(column_x(i) + column / 2, 1), f"{start + i:04d}")
+                     for i in range(columns) if (start + i) % step == 0)
+    return tuple(Tick(column_x(i), f"{(start + i) * size:04d}")
+                 for i in range(columns + 1) if (start + i) % step == 0)
 
 
-def _tick_step(years: int) -> int:
-    """Label every year on short spans, every 2, 5, 10, … years on long ones."""
-    for step in (1, 2, 5, 10, 20, 50, 100):
-        if years / step <= 12:
-            return step
-    return int(10 ** math.ceil(math.log10(years / 12)))
+def _step(column: float, room: float) -> int:
+    """The fewest columns, 1, 2, 5, 10, 20, 50, …, that a label `room` wide fits into."""
+    scale = 1
+    while True:
+        for step in STEPS:
+            if step * scale * column >= room:
+                return step * scale
+        scale *= 10
+
+
+def text_width(text: str) -> float:
+    """A width that `text` (digits) at the chart's font sizes does not exceed."""
+    return len(text) * CHAR_WIDTH

@@ -8,21 +8,20 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator import urls
 from generator.check.validate import Fact, Record
+from generator.link.facets import value_slug
 from generator.link.link import Backlink, Site
 from generator.link.quotes import QuoteMark
-from generator.render.numbers import NUMBER_TYPES, number_label, number_text
+from generator.render.formats import format_date, format_value, paragraph_spans, split_paragraphs
+from generator.render.numbers import NUMBER_TYPES, number_text
+from generator.render.pageset import BACKLINKS_SHOWN, group_slugs, one_type, record_count
 from generator.site.model import FieldSpec, TypeSpec
 from generator.site.schema import FIELD_TYPES, SOURCE_TEXT_FIELD, SOURCE_TYPE
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +32,7 @@ class LinkView:
     url: str
     type_label: str = ""
     fact: int = 0
+    subtitle: str = ""  # set only where another record of its type has the same title
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +48,8 @@ class FieldView:
     links: tuple[LinkView, ...] = ()
     items: tuple[str, ...] = ()
     paragraphs: tuple[str, ...] = ()
+    facet: bool = False  # the field has browse pages (and search filters)
+    browse: tuple[str, ...] = ()  # a facet's browse page for each value (text, items)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,7 @@ class BacklinkItem:
     url: str
     type_label: str
     facts: tuple[LinkView, ...]
+    subtitle: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,9 @@ class BacklinkView:
 
     label: str
     items: tuple[BacklinkItem, ...]
+    one_type: bool  # all items are of one type, so their type need not be said each time
+    more: int = 0  # items past the ones shown, on the pages at `more_url`
+    more_url: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +114,7 @@ class RecordView:
     list_url: str
     slug: str
     title: str
+    subtitle: str  # set only where another record of its type has the same title
     details: tuple[FieldView, ...]
     prose: tuple[FieldView, ...]
     facts: tuple[FactView, ...]
@@ -149,14 +156,15 @@ class PageBuilder:
         """A link to record `key`, or to its fact number `fact`."""
         record = self.site.records[key]
         url = self.record_url(key, f"fact-{fact}" if fact else "")
-        return LinkView(record.title, url, self.site.config.type(record.type).label, fact)
+        return LinkView(record.title, url, self.site.config.type(record.type).label, fact,
+                        self.site.subtitles.get(key, ""))
 
     def record_view(self, record: Record) -> RecordView:
         type_spec = self.site.config.type(record.type)
         self.used.add(record.key)
         shown = [f for f in type_spec.fields if f.name in record.fields
                  and f.name != type_spec.title_field and not is_source_text(record.type, f.name)]
-        views = [self.field_view(f, record.fields[f.name]) for f in shown]
+        views = [self.field_view(f, record.fields[f.name], type_spec.folder) for f in shown]
         facts = tuple(self.fact_view(record, f) for f in record.facts)
         return RecordView(
             type=record.type,
@@ -165,6 +173,7 @@ class PageBuilder:
             list_url=self.url(urls.list_page(type_spec.folder)),
             slug=record.slug,
             title=record.title,
+            subtitle=self.site.subtitles.get(record.key, ""),
             details=tuple(v for v in views if not _is_prose(v)),
             prose=tuple(v for v in views if _is_prose(v)),
             facts=facts,
@@ -174,12 +183,20 @@ class PageBuilder:
             data_url="index.json",
         )
 
-    def field_view(self, spec: FieldSpec, value: Any) -> FieldView:
-        base = {"name": spec.name, "label": spec.label, "type": spec.type, "value": value}
+    def field_view(self, spec: FieldSpec, value: Any, folder: str = "") -> FieldView:
+        """A field's value; a facet's values link to their browse pages when `folder` (the
+        record type's) is given."""
+        base = {"name": spec.name, "label": spec.label, "type": spec.type, "value": value,
+                "facet": spec.facet}
         if FIELD_TYPES[spec.type].is_ref:
             assert spec.to is not None
             slugs = [value] if isinstance(value, str) else value
             return FieldView(**base, links=tuple(self.link(f"{spec.to}:{s}") for s in slugs))
+        if spec.facet and folder:
+            values = value if isinstance(value, list) else [value]
+            base["browse"] = tuple(self.url(urls.facet_page(folder, spec.name,
+                                                            value_slug(str(v).strip())))
+                                   for v in values)
         if spec.type == "list":
             return FieldView(**base, items=tuple(value))
         if spec.type == "text" and "\n" in value.strip():
@@ -204,16 +221,30 @@ class PageBuilder:
         )
 
     def backlink_views(self, key: str) -> tuple[BacklinkView, ...]:
-        return tuple(BacklinkView(group.label, self.backlink_items(group.links))
-                     for group in self.site.backlinks.get(key, ()))
+        """The record's backlink groups, each cut at BACKLINKS_SHOWN records."""
+        record = self.site.records[key]
+        folder = self.site.config.type(record.type).folder
+        groups = self.site.backlinks.get(key, ())
+        views = []
+        for group, slug in zip(groups, group_slugs(groups), strict=True):
+            total = record_count(group)
+            items = self.backlink_items(group.links, BACKLINKS_SHOWN)
+            more = total - len(items)
+            url = self.url(urls.links_page(folder, record.slug, slug)) if more else ""
+            views.append(BacklinkView(group.label, items, one_type(group), more, url))
+        return tuple(views)
 
-    def backlink_items(self, links: tuple[Backlink, ...]) -> tuple[BacklinkItem, ...]:
+    def backlink_items(self, links: Sequence[Backlink], limit: int | None = None
+                       ) -> tuple[BacklinkItem, ...]:
+        """The records of `links` (at most `limit`), each with its facts that link."""
         # Links arrive sorted by record, so each record's facts are side by side.
         items: list[BacklinkItem] = []
-        for record_key, group in itertools.groupby(links, key=lambda b: b.record):
+        groups = itertools.groupby(links, key=lambda b: b.record)
+        for record_key, group in itertools.islice(groups, limit):
             record = self.link(record_key)
             facts = tuple(self.link(record_key, b.fact) for b in group if b.fact)
-            items.append(BacklinkItem(record.title, record.url, record.type_label, facts))
+            items.append(BacklinkItem(record.title, record.url, record.type_label, facts,
+                                      record.subtitle))
         return tuple(items)
 
     def passages(self, record: Record) -> tuple[tuple[Segment, ...], ...]:
@@ -254,43 +285,6 @@ def is_source_text(type_name: str, field_name: str) -> bool:
 
 def _is_prose(view: FieldView) -> bool:
     return view.type == "markdown" or bool(view.paragraphs)
-
-
-def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each paragraph (blank-line separated) of `text`, trimmed."""
-    spans = []
-    pos = 0
-    for brk in [*_PARAGRAPH_BREAK.finditer(text), None]:
-        stop = brk.start() if brk else len(text)
-        chunk = text[pos:stop]
-        if chunk.strip():
-            lead = len(chunk) - len(chunk.lstrip())
-            spans.append((pos + lead, pos + len(chunk.rstrip())))
-        pos = brk.end() if brk else stop
-    return spans
-
-
-def split_paragraphs(text: str) -> tuple[str, ...]:
-    """The paragraphs of a plain text."""
-    return tuple(text[a:b] for a, b in paragraph_spans(text))
-
-
-def format_date(date: str) -> str:
-    """'11 June 2020', 'June 2020' or '2020' for a full or partial ISO date."""
-    parts = date.split("-")
-    if len(parts) == 1:
-        return parts[0]
-    month = MONTHS[int(parts[1]) - 1]
-    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
-
-
-def format_value(field_type: str, value: Any) -> str:
-    """A scalar field's value as a reader should see it."""
-    if field_type == "date":
-        return format_date(value)
-    if field_type in NUMBER_TYPES:
-        return number_label(value)
-    return str(value)
 
 
 def type_fields(type_spec: TypeSpec) -> tuple[FieldSpec, ...]:

@@ -26,6 +26,9 @@ CONFIG_FILE = "site.yaml"
 # Folders the generator writes itself; a record type cannot take them.
 RESERVED_FOLDERS = frozenset({"assets", "data", "schema", "search", "timeline", "pagefind"})
 RESERVED_FIELDS = frozenset({"facts"})
+# A list page of more rows than this is no longer small (DESIGN: no page grows without bound).
+MAX_PAGE_SIZE = 1000
+FACET_TYPES = frozenset({"text", "list", "year", "ref", "refs"})
 
 _TEXT = {"type": "string", "pattern": TEXT_PATTERN}
 _NAME = {"type": "string", "pattern": NAME_PATTERN}
@@ -40,6 +43,7 @@ _FIELD_SCHEMA = {
         "inverse": _TEXT,
         "label": _TEXT,
         "description": _TEXT,
+        "facet": {"type": "boolean"},
     },
 }
 _TYPE_SCHEMA = {
@@ -51,6 +55,7 @@ _TYPE_SCHEMA = {
         "label": _TEXT,
         "plural": _TEXT,
         "title_field": _NAME,
+        "subtitle": _NAME,
         # The schema.org type of its records' JSON-LD, e.g. Corporation, City, Report.
         "schema_org": {"type": "string", "pattern": "^[A-Z][A-Za-z]*$"},
         "fields": {"type": "object", "minProperties": 1, "propertyNames": {"pattern": NAME_PATTERN},
@@ -66,6 +71,7 @@ SITE_SCHEMA: dict[str, Any] = {
         "description": _TEXT,
         "language": {"type": "string", "pattern": LANGUAGE_PATTERN},
         "base_url": {"type": "string", "pattern": BASE_URL_PATTERN, "format": "uri"},
+        "page_size": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
         "types": {"type": "object", "minProperties": 1, "propertyNames": {"pattern": NAME_PATTERN},
                   "additionalProperties": _TYPE_SCHEMA},
     },
@@ -107,6 +113,7 @@ def parse_config(doc: Document) -> tuple[SiteConfig | None, list[Diagnostic]]:
         language=data.get("language", "en"),
         base_url=with_trailing_slash(base_url) if base_url else None,
         types=types,
+        page_size=data.get("page_size", 100),
     )
     return config, []
 
@@ -136,6 +143,7 @@ def _type_spec(name: str, spec: dict[str, Any]) -> TypeSpec:
             to=f.get("to"),
             inverse=f.get("inverse"),
             description=f.get("description", ""),
+            facet=f.get("facet", False),
         )
         for field_name, f in spec["fields"].items()
     )
@@ -150,6 +158,7 @@ def _type_spec(name: str, spec: dict[str, Any]) -> TypeSpec:
         title_field=spec.get("title_field", default_title),
         fields=fields,
         schema_org=spec.get("schema_org", ""),
+        subtitle=spec.get("subtitle", ""),
     )
 
 
@@ -181,8 +190,13 @@ def _check_fields(doc: Document, t: TypeSpec, type_names: set[str]) -> list[Diag
                                      [t.name] else (*at, "fields"),
                                      f"type '{t.name}' needs a text field to title its records: "
                                      "declare 'name' or 'title', or set title_field"))
+    diagnostics.extend(_check_subtitle(doc, t))
     for f in t.fields:
         where = (*at, "fields", f.name)
+        if f.facet and f.type not in FACET_TYPES:
+            diagnostics.append(doc.error((*where, "facet"), f"field '{f.name}' of type {f.type} "
+                                         "cannot have browse pages; 'facet' is for "
+                                         f"{', '.join(sorted(FACET_TYPES))} fields"))
         if f.name in RESERVED_FIELDS:
             diagnostics.append(doc.error(where, f"'{f.name}' is built in; choose another "
                                          "field name", key=True))
@@ -199,3 +213,16 @@ def _check_fields(doc: Document, t: TypeSpec, type_names: set[str]) -> list[Diag
                     diagnostics.append(doc.error((*where, key), f"'{key}' is only for ref and "
                                                  f"refs fields, not {f.type}", key=True))
     return diagnostics
+
+
+def _check_subtitle(doc: Document, t: TypeSpec) -> list[Diagnostic]:
+    if not t.subtitle:
+        return []
+    where = ("types", t.name, "subtitle")
+    if t.field(t.subtitle) is None:
+        names = {f.name for f in t.fields}
+        return [doc.error(where, f"unknown field '{t.subtitle}' of type '{t.name}'"
+                          f"{did_you_mean(t.subtitle, names)}")]
+    if t.subtitle == t.title_field:
+        return [doc.error(where, f"'{t.subtitle}' is the title; a subtitle must be another field")]
+    return []

@@ -16,6 +16,7 @@ class FieldSpec:
     to: str | None = None
     inverse: str | None = None
     description: str = ""
+    facet: bool = False  # its values get browse pages: <folder>/by/<field>/<value>/
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,7 @@ class TypeSpec:
     title_field: str
     fields: tuple[FieldSpec, ...]
     schema_org: str = ""
+    subtitle: str = ""  # the field shown beside a title that another record also has
 
     def field(self, name: str) -> FieldSpec | None:
         """The field called `name`, if declared."""
@@ -44,6 +46,7 @@ class SiteConfig:
     language: str
     base_url: str | None
     types: tuple[TypeSpec, ...]
+    page_size: int = 100  # records per list page, facts per timeline page
     # Looked up hundreds of thousands of times on a big site: a dict, not a scan each time.
     by_name: dict[str, TypeSpec] = field(init=False, repr=False, compare=False, hash=False)
 
@@ -58,6 +61,10 @@ class SiteConfig:
     def folders(self) -> dict[str, str]:
         """Each record type's folder -> the type's name: what reading content/ needs."""
         return {t.folder: t.name for t in self.types}
+
+    def facets(self, type_name: str) -> tuple[FieldSpec, ...]:
+        """The fields of a type that have browse pages, in declaration order."""
+        return tuple(f for f in self.type(type_name).fields if f.facet)
 
     def has_type(self, name: str) -> bool:
         """Whether a type called `name` is declared."""

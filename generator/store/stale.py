@@ -28,7 +28,7 @@ def record_hashes(site: Site) -> dict[str, tuple[bytes, bytes]]:
     hashes = {}
     for key, record in site.records.items():
         anchors = tuple(site.fact_anchors.get((key, f.number)) for f in record.facts)
-        summary = repr((record.title, record.facts, anchors))
+        summary = repr((record.title, site.subtitles.get(key), record.facts, anchors))
         full = repr((summary, record.fields, site.backlinks.get(key), site.quote_marks.get(key)))
         hashes[key] = (digest(full.encode()), digest(summary.encode()))
     return hashes

@@ -188,6 +188,14 @@ def say_waiting(out_dir: Path, holder: int) -> None:
           file=sys.stderr, flush=True)
 
 
+def ignore_interrupts(for_good: bool) -> None:
+    """When `for_good` (the process ends with this command), let Ctrl-C do nothing from now
+    on: the build is over and its output whole, so being stopped while the summary prints
+    or Python exits must not end the process unannounced."""
+    if for_good and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def interrupted(stop: KeyboardInterrupt, out_dir: Path | None) -> int:
     """Print the one line Ctrl-C leaves (for a build of `out_dir`, what became of it);
     the exit code, 128 + SIGINT as shells give a command stopped by Ctrl-C."""

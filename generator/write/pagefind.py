@@ -7,7 +7,9 @@ the file system lists them, which differs between file systems (a tmpfs lists fi
 when they were made, ext4 in the order of a hash seeded per disk), and the index's bytes
 with it. The index comes back over the same pipe and is written here: Pagefind's own writes
 are not finished when it says they are (nor when it exits at the end of its input), and a
-file it cannot create it tries again for ever (one it cannot write, it panics on).
+file it cannot create it tries again for ever (one it cannot write, it panics on). Before
+they are written, write/bundle.py puts the files in an order that does not change from run
+to run, and adds the lookup of exact titles.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import IO, Any
 
 from generator.errors import Diagnostic
 from generator.render.shards import Shards
+from generator.write.bundle import BundleError, Files, stable_bundle
 from generator.write.lock import inherited
 
 TIMEOUT_SECONDS = 600
@@ -53,16 +56,30 @@ def index_pages(source: Source, bundle: Path, pages: Sequence[str],
     `started` is given the indexer's process, so a dev server can stop it when it is
     no longer wanted.
     """
-    executable = _pagefind()
-    if executable is None:
-        return [_cannot("the pagefind binary is missing; install the 'pagefind[bin]' package")]
+    files = run_pagefind(source, pages, started)
     try:
-        problem, files = _serve(executable, _requests(source, sorted(pages)), started)
-        if problem is None:
-            problem = _write_bundle(bundle, files)
+        if not isinstance(files, str):
+            _write_bundle(bundle, stable_bundle(files))
+            return []
+        problem = files
+    except BundleError as exc:
+        problem = str(exc)
     except OSError as exc:
         problem = exc.strerror or str(exc)
-    return [] if problem is None else [_cannot(problem)]
+    return [_cannot(problem)]
+
+
+def run_pagefind(source: Source, pages: Sequence[str], started: Started | None = None
+                 ) -> Files | str:
+    """Pagefind's files for `pages`, as it sends them, or what went wrong."""
+    executable = _pagefind()
+    if executable is None:
+        return "the pagefind binary is missing; install the 'pagefind[bin]' package"
+    try:
+        problem, said = _serve(executable, _requests(source, sorted(pages)), started)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return problem if problem is not None else _bundle_files(said)
 
 
 def _requests(source: Source, pages: list[str]) -> Iterator[dict[str, Any]]:
@@ -75,20 +92,27 @@ def _requests(source: Source, pages: list[str]) -> Iterator[dict[str, Any]]:
     yield {"type": "GetFiles", "index_id": _INDEX}
 
 
-def _write_bundle(bundle: Path, files: object) -> str | None:
-    """Write the files of Pagefind's last answer into `bundle`; what is wrong with them."""
-    if not isinstance(files, list):
+def _bundle_files(said: object) -> Files | str:
+    """The files of Pagefind's last answer by their paths, or what is wrong with them."""
+    if not isinstance(said, list):
         return "pagefind sent no files"
-    for entry in files:
+    files: Files = {}
+    for entry in said:
         rel = str(entry.get("path", "")) if isinstance(entry, dict) else ""
         parts = PurePosixPath(rel).parts
         if not parts or rel.startswith("/") or any(p in ("..", ".") for p in parts) \
                 or "\\" in rel or "\0" in rel:
             return f"pagefind sent a file with the unsafe name {rel!r}"
-        target = bundle.joinpath(*parts)
+        files[PurePosixPath(rel).as_posix()] = base64.b64decode(entry.get("content", ""))
+    return files
+
+
+def _write_bundle(bundle: Path, files: Files) -> None:
+    """Write `files` into the folder `bundle`."""
+    for rel in sorted(files):
+        target = bundle.joinpath(*PurePosixPath(rel).parts)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(base64.b64decode(entry.get("content", "")))
-    return None
+        target.write_bytes(files[rel])
 
 
 def _serve(executable: Path, requests: Iterator[dict[str, Any]], started: Started | None
