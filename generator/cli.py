@@ -8,9 +8,17 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TypeAlias
 
 from generator import __version__
+from generator.commands import (
+    EXIT_OK,
+    Commands,
+    add_import,
+    add_init,
+    add_new,
+    add_schema,
+    site_option,
+)
 from generator.errors import BuildFailed, Diagnostic, UsageError, format_all
 from generator.write.lock import ignore_interrupts, interrupted, say_waiting  # light
 
@@ -18,9 +26,7 @@ from generator.write.lock import ignore_interrupts, interrupted, say_waiting  # 
 # so a build with nothing to do is over before they would have loaded.
 
 OUTPUT_DIR = "output"
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
-# What add_subparsers gives; argparse has no public name for it.
-_Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+EXIT_ERRORS, EXIT_USAGE = 1, 2
 CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
@@ -55,19 +61,20 @@ def _parser() -> argparse.ArgumentParser:
     _add_build(commands)
     _add_check(commands)
     _add_serve(commands)
-    _add_new(commands)
-    _add_init(commands)
-    _add_schema(commands)
+    add_new(commands)
+    add_init(commands)
+    add_schema(commands)
+    add_import(commands)
     return parser
 
 
-def _add_build(commands: _Commands) -> None:
+def _add_build(commands: Commands) -> None:
     build = commands.add_parser("build", help="build the site into a folder",
         description="Check the site and build it into --out; the old output stays as it "
                     "was if anything is wrong.",
         epilog="example: factsheet build --site . --out output --base-url https://example.org/ "
                "--jobs 2")
-    _site_option(build)
+    site_option(build)
     build.add_argument("--out", type=Path, help="output folder (default: SITE/output)")
     build.add_argument("--base-url", help="public URL of the site, for canonical links "
                        "(overrides base_url in site.yaml)")
@@ -81,17 +88,17 @@ def _add_build(commands: _Commands) -> None:
     build.set_defaults(run=_build, command=build)
 
 
-def _add_check(commands: _Commands) -> None:
+def _add_check(commands: Commands) -> None:
     check = commands.add_parser(
         "check", help="check records, links, quotes and templates; write nothing",
         epilog="example: factsheet check --site . --strict")
-    _site_option(check)
+    site_option(check)
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     _verbosity(check)
     check.set_defaults(run=_check, command=check)
 
 
-def _add_serve(commands: _Commands) -> None:
+def _add_serve(commands: Commands) -> None:
     serve = commands.add_parser(
         "serve", help="build, serve on localhost, rebuild and reload on change",
         description="Build the site, serve it on http://127.0.0.1:8000/ and rebuild it and "
@@ -100,47 +107,13 @@ def _add_serve(commands: _Commands) -> None:
                     "a server for writing the site, not for publishing it: see "
                     "docs/errors.md for the limits it sets on each connection.",
         epilog="example: factsheet serve --site . --port 8000")
-    _site_option(serve)
+    site_option(serve)
     serve.add_argument("--out", type=Path, help="output folder (default: SITE/output)")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default: 127.0.0.1, this computer only)")
     serve.add_argument("--port", type=_port, default=8000, help="port to listen on "
                        "(default: 8000)")
     serve.set_defaults(run=_serve, command=serve)
-
-
-def _add_new(commands: _Commands) -> None:
-    new = commands.add_parser(
-        "new", help="write a new record to fill in, from its type in site.yaml",
-        description="Write content/<folder>/SLUG.yaml with every field of TYPE, each with a "
-                    "comment saying what goes there. Required fields are left empty, so "
-                    "'factsheet check' names them until they are filled in.",
-        epilog="example: factsheet new company acme --site .")
-    new.add_argument("type", metavar="TYPE", help="a record type declared in site.yaml")
-    new.add_argument("slug", metavar="SLUG", help="the record's file name and URL: lowercase "
-                     "letters, digits and '-'")
-    _site_option(new)
-    new.set_defaults(run=_new, command=new)
-
-
-def _add_init(commands: _Commands) -> None:
-    init = commands.add_parser("init", help="create a new site that builds at once",
-        description="Create DIR (missing or empty) with a site.yaml, one record of each type, "
-                    "templates/ and static/.",
-        epilog="example: factsheet init my-site && factsheet serve --site my-site")
-    init.add_argument("dir", metavar="DIR", type=Path, help="the new site's folder")
-    init.set_defaults(run=_init, command=init)
-
-
-def _add_schema(commands: _Commands) -> None:
-    schema = commands.add_parser(
-        "schema", help="write the JSON Schema of each record type, for editors",
-        description="Write OUT/<type>.json for every type in site.yaml: the schema records "
-                    "are validated with, for editors that check YAML as you type.",
-        epilog="example: factsheet schema --site . --out schema")
-    _site_option(schema)
-    schema.add_argument("--out", type=Path, help="folder for the schemas (default: SITE/schema)")
-    schema.set_defaults(run=_schema, command=schema)
 
 
 def _positive(text: str) -> int:
@@ -155,11 +128,6 @@ def _port(text: str) -> int:
     if not 0 < number < 65536:
         raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, not {text!r}")
     return number
-
-
-def _site_option(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--site", type=Path, default=Path("."),
-                         help="the site folder, holding site.yaml (default: .)")
 
 
 def _verbosity(command: argparse.ArgumentParser) -> None:
@@ -264,36 +232,4 @@ def _serve(args: argparse.Namespace) -> int:
     except PortUnavailable as taken:
         print(taken, file=sys.stderr)
         return EXIT_ERRORS
-    return EXIT_OK
-
-
-def _new(args: argparse.Namespace) -> int:
-    from generator.scaffold import new_record
-
-    made = new_record(args.site, args.type, args.slug)
-    print(f"Wrote {made.path}.", file=sys.stderr)
-    if made.to_fill:
-        print("Fill in:", *(f"  {f.name} ({f.type})" for f in made.to_fill), sep="\n",
-              file=sys.stderr)
-    print(f"Then run: factsheet check --site {args.site}", file=sys.stderr)
-    return EXIT_OK
-
-
-def _init(args: argparse.Namespace) -> int:
-    from generator.scaffold import init_site
-
-    files = init_site(args.dir)
-    print(f"Created a new site in {args.dir} ({len(files)} files). Next:\n"
-          f"  factsheet serve --site {args.dir}\n"
-          f"  factsheet new TYPE SLUG --site {args.dir}", file=sys.stderr)
-    return EXIT_OK
-
-
-def _schema(args: argparse.Namespace) -> int:
-    from generator.scaffold import write_schemas
-
-    written = write_schemas(args.site, args.out)
-    folder = written[0].parent if written else args.out
-    print(f"Wrote {len(written)} schemas into {folder}: "
-          f"{', '.join(p.name for p in written)}", file=sys.stderr)
     return EXIT_OK

@@ -29,10 +29,13 @@ SITE_DATA = "data/site.json"
 GRAPH_DATA = "data/graph.json"
 STYLESHEET = "assets/factsheet.css"
 SEARCH_SCRIPT = "assets/search.js"
+EMBED_SCRIPT = "assets/embed.js"
 TIMELINE = "timeline/" + PAGE_FILE
 SEARCH = "search/" + PAGE_FILE
 SEARCH_BUNDLE = "pagefind/"
 FEED = "feed.xml"
+CORRECTIONS_FEED = "corrections.xml"
+REDIRECTS = "_redirects"  # Netlify's and Cloudflare Pages' list of redirects
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 
@@ -113,9 +116,24 @@ def links_page(folder: str, slug: str, group: str, number: int = 1) -> str:
     return paged(f"{record_dir(folder, slug)}links/{group}/", number)
 
 
+def corrections_page(number: int = 1) -> str:
+    """The output path of page `number` of every correction of the site."""
+    return paged("corrections/", number)
+
+
 def timeline_year(year: str, number: int = 1) -> str:
     """The output path of page `number` of one year of the timeline."""
     return paged(f"timeline/{year}/", number)
+
+
+def embed_record(folder: str, slug: str) -> str:
+    """The output path of the card of a record's facts, for other sites' <iframe>s."""
+    return f"embed/{record_page(folder, slug)}"
+
+
+def embed_fact(folder: str, slug: str, number: int) -> str:
+    """The output path of the card of fact `number` of a record."""
+    return f"embed/{record_dir(folder, slug)}{number}/{PAGE_FILE}"
 
 
 def root_of(path: str) -> str:

@@ -124,3 +124,15 @@ def built_list_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
                  "--quiet", "--no-cache"])
     assert code == 0, "the generated list site does not build; see tests/listsite.py"
     return out
+
+
+@pytest.fixture(scope="session")
+def built_trust_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/cases/trust built once per session with GATE_BASE_URL: corrections, former
+    slugs and their redirects, archived sources, several sources and verdicts."""
+    site = copy_case("trust", tmp_path_factory.mktemp("gates-trust"))
+    out = site.parent / "output"
+    code = main(["build", "--site", str(site), "--out", str(out), "--base-url", GATE_BASE_URL,
+                 "--quiet", "--no-cache"])
+    assert code == 0, "tests/cases/trust does not build; run `factsheet build` on it to see why"
+    return out

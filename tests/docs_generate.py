@@ -48,7 +48,7 @@ FIELD_EXAMPLES: dict[str, str] = {
     "url": "website: https://example.org/council",
     "ref": "based_in: example-town",
     "refs": "members: [ana-lima, joe-bloggs]",
-    "list": "aliases: [ETC, The Council]",
+    "list": "known_as: [ETC, The Council]",
 }
 
 _PAGES = {
@@ -58,10 +58,15 @@ _PAGES = {
     "facet": "the records with one value, `<folder>/by/<field>/<value>/index.html`",
     "links": "a long backlink group, `<folder>/<slug>/links/<group>/index.html`",
     "timeline-year": "one year of the timeline, `timeline/<year>/index.html`",
+    "corrections": "every correction of the site, `corrections/index.html`",
+    "redirect": "a record's former address (an alias), `<folder>/<alias>/index.html`",
     "record": "a record's page, `<folder>/<slug>/index.html`",
     "not-found": "the page for a missing address, `404.html`",
     "timeline": "the timeline, `timeline/index.html`",
     "search": "the search page, `search/index.html`",
+    "embed-record": "a card of a record's facts for an `<iframe>`, "
+                    "`embed/<folder>/<slug>/index.html`",
+    "embed-fact": "a card of fact n, `embed/<folder>/<slug>/<n>/index.html`",
 }
 
 
@@ -197,7 +202,8 @@ def page_contexts() -> dict[str, tuple[list[str], dict[str, Any]]]:
     with tempfile.TemporaryDirectory() as folder:
         # The default site has no backlink group long enough for pages of its own.
         many = write_list_site(Path(folder), towns=3, firms=BACKLINKS_SHOWN + 1)
-        for checked in (check_site(REPO), check_site(many)):
+        trust = REPO / "tests" / "cases" / "trust"  # corrections and former slugs
+        for checked in (check_site(REPO), check_site(many), check_site(trust)):
             for page in checked.pages:
                 if page.kind in HTML_KINDS and page.kind not in found:
                     context, _ = page_context(checked.site, page)
@@ -231,6 +237,8 @@ def _templates_and_variables() -> tuple[str, str]:
             template = "`<type>.html`, else `record.html` (`source.html` for sources)"
         elif kind == "list":
             template = "`<type>-list.html`, else `list.html`"
+        elif kind.startswith("embed-"):
+            template = f"`<type>-{_generic(names)}`, else `{_generic(names)}`"
         extra = [f"`{k}` ({_describe_value(v, classes)})" for k, v in context.items()
                  if k not in ("site", "page", "root")]
         for key in ("site", "page"):

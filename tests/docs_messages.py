@@ -49,6 +49,8 @@ SEEDS: dict[str, tuple[int, str]] = {
     # Raised inside templates and shown as "template error: TimeoutError: …".
     "TimeoutError": (0, ""),
     "OverflowError": (0, ""),
+    # importing/cells.py: why a cell cannot be a field's value, told at the cell.
+    "Bad": (0, "message"),
 }
 # Tables whose texts are put into messages: (module, name, which part of each entry).
 MESSAGE_TABLES = (

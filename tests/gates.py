@@ -37,10 +37,21 @@ KEY_PAGES = {
     "facet": "cities/by/country/united-states/index.html",
     "search": "search/index.html",
     "404": "404.html",
+    "embed-record": "embed/companies/microsoft/index.html",
+    "embed-fact": "embed/companies/microsoft/1/index.html",
 }
 
 # One page of each long-listing kind, page 1 and page 2, in the generated site of many records
 # (the `built_list_site` fixture): the default site is too small to have them.
+# One page of each of the trust features (the `built_trust_site` fixture, tests/cases/trust).
+TRUST_SITE_PAGES = {
+    "corrected record": "companies/acme/index.html",
+    "claimant": "companies/globex/index.html",
+    "archived source": "sources/courier/index.html",
+    "corrections": "corrections/index.html",
+    "redirect": "companies/acme-corp/index.html",
+}
+
 LIST_SITE_PAGES = {
     "list": "towns/index.html",
     "list-page-2": "towns/page/2/index.html",
@@ -67,6 +78,13 @@ def require(root: Path, rel: str) -> Path:
 def html_pages(root: Path) -> list[str]:
     """Every HTML page of the output, as sorted POSIX paths relative to `root`."""
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html"))
+
+
+def noindex(page: Path) -> bool:
+    """Whether the page asks not to be indexed (an embedded card, a former slug's redirect):
+    such a page is not linked for readers to crawl to, nor listed in the sitemap."""
+    with page.open("rb") as f:
+        return b'<meta name="robots" content="noindex">' in f.read(4096)
 
 
 def page_url(rel: str) -> str:

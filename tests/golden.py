@@ -1,4 +1,5 @@
-"""Rewrite tests/golden/default/ from the default site: python -m tests.golden (or make golden).
+"""Rewrite tests/golden/ from the default site and the case sites that have a golden tree:
+python -m tests.golden (or make golden).
 
 Review the diff before committing: it is what every user of the default site will get.
 """
@@ -13,13 +14,19 @@ from generator.urls import SEARCH_BUNDLE
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "golden" / "default"
+# Case sites with a golden tree of their own: tests/cases/<name> -> tests/golden/<name>.
+GOLDEN_CASES = ("trust",)
 
 
 def regenerate() -> None:
-    result = build_site(REPO, GOLDEN)
-    # Pagefind's bundle is its own code and binary index; the golden test checks it apart.
-    shutil.rmtree(GOLDEN / SEARCH_BUNDLE)
-    print(f"wrote {result.files} files into {GOLDEN.relative_to(REPO)} (without {SEARCH_BUNDLE})")
+    for site, golden in ((REPO, GOLDEN), *((REPO / "tests" / "cases" / name,
+                                            REPO / "tests" / "golden" / name)
+                                           for name in GOLDEN_CASES)):
+        result = build_site(site, golden)
+        # Pagefind's bundle is its own code and binary index; the golden test checks it apart.
+        shutil.rmtree(golden / SEARCH_BUNDLE)
+        print(f"wrote {result.files} files into {golden.relative_to(REPO)} "
+              f"(without {SEARCH_BUNDLE})")
 
 
 if __name__ == "__main__":

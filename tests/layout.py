@@ -24,7 +24,8 @@ PACKAGE = "generator"
 STAGES: dict[str, int] = {
     "": 0, "errors": 0, "urls": 0,  # the shared vocabulary: the package root, errors, urls
     "read": 1, "site": 2, "check": 3, "link": 4, "render": 5, "store": 6, "write": 7,
-    "build": 8, "serve": 9, "scaffold": 9, "cli": 10, "__main__": 11,
+    "build": 8, "serve": 9, "scaffold": 9, "importing": 9, "commands": 10, "cli": 11,
+    "__main__": 12,
 }
 MAX_MODULE_LINES = 300
 MAX_FUNCTION_LINES = 50

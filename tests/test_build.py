@@ -20,7 +20,7 @@ def test_basic_site_builds_every_page(tmp_path: Path, factsheet) -> None:
     assert run.code == 0
     files = set(tree_bytes(site / "output"))
     # The search index's files count too; the marker file does not.
-    assert f"Built 29 pages and data files ({len(files) - 1} files)" in run.err
+    assert f"Built 45 pages and data files ({len(files) - 1} files)" in run.err
     assert run.err.count("warning: no base_url") == 1
     assert {"feed.xml", "sitemap.xml", "robots.txt"}.isdisjoint(files)
     assert {"index.html", "404.html", "data/site.json", "assets/factsheet.css",
@@ -119,13 +119,13 @@ def test_each_page_knows_the_templates_it_was_made_from(tmp_path: Path) -> None:
     rendered = render_page(checked.env, checked.site, pages["companies/acme/index.html"], site_dir)
     assert isinstance(rendered, RenderedPage)
     assert rendered.templates == {"company.html", "record.html", "base.html", "_macros.html",
-                                  "_search_meta.html"}
+                                  "_search_meta.html", "_cite.html", "_embed.html"}
     rendered = render_page(checked.env, checked.site, pages["cities/springfield/index.html"],
                            site_dir)
     assert isinstance(rendered, RenderedPage)
     # city.html does not exist, but one added later would take the page over.
     assert rendered.templates == {"city.html", "record.html", "base.html", "_macros.html",
-                                  "_search_meta.html"}
+                                  "_search_meta.html", "_cite.html", "_embed.html"}
 
 
 def test_several_jobs_give_the_same_output_as_one(tmp_path: Path) -> None:
@@ -179,7 +179,7 @@ def test_a_terminal_gets_a_progress_line_that_is_cleared(tmp_path: Path, factshe
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     run = factsheet("build", "--site", site)
     assert run.code == 0
-    assert "\rRendering 1/29 pages" in run.err and "\rRendering 29/29 pages" in run.err
+    assert "\rRendering 1/45 pages" in run.err and "\rRendering 45/45 pages" in run.err
     assert "\r\033[K" in run.err and run.err.rstrip().endswith("s.")
     quiet = factsheet("build", "--site", site, "--quiet")
     assert quiet.err == ""

@@ -67,9 +67,13 @@ def test_link_checker_catches_a_planted_broken_link(tmp_path: Path) -> None:
 
 
 SEARCH_SCRIPTS = ['<script src="../assets/search.js">']  # it imports pagefind/pagefind.js
+# A record page with facts has the copy buttons of its "Embed" section; nothing else runs.
+EMBED_SCRIPTS = ['<script src="../../assets/embed.js">']
 
 
-def test_only_search_runs_javascript_and_pages_link_relatively(site: Path) -> None:
+def test_only_search_and_the_embed_code_run_javascript_and_pages_link_relatively(
+        site: Path) -> None:
+    embedded = 0
     for page in site.glob("**/*.html"):
         if page.is_relative_to(site / "pagefind"):
             continue
@@ -77,8 +81,12 @@ def test_only_search_runs_javascript_and_pages_link_relatively(site: Path) -> No
         scripts = re.findall(r"<script[^>]*>", html)
         data = ['<script type="application/ld+json">'] * html.count("application/ld+json")
         expected = SEARCH_SCRIPTS if page == site / "search/index.html" else []
+        if (site / "embed" / page.parent.relative_to(site) / "index.html").is_file() \
+                and page.name == "index.html" and page.parent.parent.parent == site:
+            expected, embedded = EMBED_SCRIPTS, embedded + 1  # a record page with facts
         assert sorted(scripts) == sorted(data + expected), page
         assert not re.search(r'(?:href|src)="/', html), f"root-relative link in {page}"
+    assert embedded == 7  # the default site's records with facts
 
 
 @pytest.mark.skipif(not SHARED_ARTICLE.is_file(), reason="no ../shared/seed-article.txt here")

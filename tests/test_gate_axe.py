@@ -9,7 +9,15 @@ from typing import Any
 
 import pytest
 
-from tests.gates import KEY_PAGES, LIST_SITE_PAGES, new_context, page_url, require, serve
+from tests.gates import (
+    KEY_PAGES,
+    LIST_SITE_PAGES,
+    TRUST_SITE_PAGES,
+    new_context,
+    page_url,
+    require,
+    serve,
+)
 
 SCHEMES = ("light", "dark")
 BLOCKING = ("serious", "critical")
@@ -94,6 +102,33 @@ def test_no_serious_accessibility_problems_on_long_listings(
     rel = LIST_SITE_PAGES[kind]
     require(built_list_site, rel)
     _assert_no_blocking(list_contexts[scheme], list_site_url, rel, scheme)
+
+
+@pytest.fixture(scope="module")
+def trust_site_url(built_trust_site: Path) -> Iterator[str]:
+    with serve(built_trust_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def trust_contexts(browser: Any, built_trust_site: Path) -> Iterator[dict[str, Any]]:
+    """The colour schemes' contexts for the trust case site."""
+    made = {scheme: new_context(browser, built_trust_site, color_scheme=scheme)
+            for scheme in SCHEMES}
+    yield made
+    for context in made.values():
+        context.close()
+
+
+# A redirect page is left at once for its record's page, which is checked on its own.
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("kind", [k for k in TRUST_SITE_PAGES if k != "redirect"])
+def test_no_serious_accessibility_problems_on_trust_pages(
+        kind: str, scheme: str, built_trust_site: Path, trust_site_url: str,
+        trust_contexts: dict[str, Any]) -> None:
+    rel = TRUST_SITE_PAGES[kind]
+    require(built_trust_site, rel)
+    _assert_no_blocking(trust_contexts[scheme], trust_site_url, rel, scheme)
 
 
 def _assert_no_blocking(context: Any, site_url: str, rel: str, scheme: str,

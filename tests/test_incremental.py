@@ -18,6 +18,7 @@ from generator.store.cache import CACHE_FILE, RECORDS_FILE
 from tests.conftest import copy_case, tree_bytes, write_files
 
 ACME = "content/companies/acme.yaml"
+GLOBEX = "content/companies/globex.yaml"
 ACME_PAGE = "companies/acme/index.html"
 GLOBEX_PAGE = "companies/globex/index.html"
 SPRINGFIELD_PAGE = "cities/springfield/index.html"
@@ -222,8 +223,34 @@ EDITS = {
                                 "{{ super() }}{% endblock %}\n"),
     "no city template": ("templates/city.html", None),
     "extra css": ("static/assets/extra.css", lambda t: t + "p { color: teal; }\n"),
+    "acme corrected": (ACME, lambda t: t.replace("facts:\n", "updated: 2021-03-09\n"
+                                                 "corrections:\n  - date: 2021-03-08\n"
+                                                 "    text: The date was wrong.\n"
+                                                 "    facts: [1]\nfacts:\n", 1)),
+    "acme cites twice": (ACME, lambda t: t.replace(
+        "    quote: Acme opened a new factory\n", "    quote: Acme opened a new factory\n"
+        "    also:\n      - {source: gazette, quote: Its rival}\n", 1)),
+    "acme rates globex": (ACME, lambda t: t.replace(
+        "    quote: Acme opened a new factory\n", "    quote: Acme opened a new factory\n"
+        "    claimed_by: globex\n    rating: Mostly true\n", 1)),
+    "acme renamed": (ACME, lambda t: t if "aliases:" in t else "aliases: [acme-co]\n" + t),
+    "globex names acme's old slug": ("content/companies/globex.yaml",
+                                     lambda t: t.replace("about: [acme]", "about: [acme-co]")),
+    "ratings": ("site.yaml", lambda t: t if "ratings:" in t
+                else "ratings: [False, Mostly true, True]\n" + t),
     "gazette grows": ("content/sources/gazette.yaml",
                       lambda t: t.replace("said nothing.", "said nothing at all.")),
+    # Embedded cards: one per fact, and each shows its sources' titles.
+    "globex second fact": (GLOBEX, lambda t: (t if "facts:" in t else t + "facts:\n")
+                           + "  - text: Said nothing.\n    source: gazette\n"
+                             "    quote: said nothing\n"),
+    "globex without facts": (GLOBEX, lambda t: t.split("facts:")[0]),
+    "gazette retitled": ("content/sources/gazette.yaml",
+                         lambda t: t.replace("The Springfield Gazette", "The Gazette")),
+    "company card template": ("templates/company-embed.html",
+                              lambda t: '{% extends "embed.html" %}\n'
+                                        "{% block kicker %}Firm{% endblock %}\n"),
+    "no company card template": ("templates/company-embed.html", None),
 }
 
 

@@ -42,7 +42,8 @@ def test_the_real_package_holds_its_layout() -> None:
 
 def test_every_stage_is_a_known_sub_package_with_a_docstring() -> None:
     stages = sorted(p.parent.name for p in GENERATOR.glob("*/__init__.py"))
-    assert stages == ["check", "link", "read", "render", "serve", "site", "store", "write"]
+    assert stages == ["check", "importing", "link", "read", "render", "serve", "site", "store",
+                      "write"]
     for stage in stages:
         assert stage in layout.STAGES
         tree = ast.parse((GENERATOR / stage / "__init__.py").read_text(encoding="utf-8"))

@@ -71,7 +71,7 @@ def apply_edit(site: Path, name: str) -> None:
     path.write_text(change(path.read_text() if path.exists() else ""))
 
 
-@settings(max_examples=12, deadline=None, derandomize=True,
+@settings(max_examples=6, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=5))
 def test_incremental_builds_of_listings_equal_clean_builds(tmp_path: Path,

@@ -21,6 +21,7 @@ from generator.render.paging import (
     page_numbers,
     pager,
 )
+from tests.gates import noindex
 from tests.hardening import run_cli
 from tests.listsite import REGIONS, write_list_site
 
@@ -181,7 +182,8 @@ def test_each_year_of_the_timeline_has_its_pages(site: Path) -> None:
 
 
 def test_every_page_is_reached_from_the_home_page(site: Path) -> None:
-    pages = {p.relative_to(site).as_posix() for p in site.rglob("*.html")} - {"404.html"}
+    pages = {p.relative_to(site).as_posix() for p in site.rglob("*.html")
+             if not noindex(p)} - {"404.html"}
     seen, todo = {"index.html"}, deque(["index.html"])
     while todo:
         rel = todo.popleft()

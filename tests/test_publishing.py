@@ -186,7 +186,8 @@ def test_schema_files_are_the_schemas_records_are_checked_with(tmp_path: Path) -
     assert schema["required"] == ["name"]
     assert schema["additionalProperties"] is False
     assert set(schema["properties"]) == {"name", "headquarters", "founded", "website",
-                                         "summary", "facts"}
+                                         "summary", "facts", "aliases", "updated",
+                                         "corrections"}
 
 
 # --- JSON-LD -----------------------------------------------------------------------------------

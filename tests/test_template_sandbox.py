@@ -236,10 +236,11 @@ def test_the_environment_is_jinjas_immutable_sandbox(env: jinja2.Environment) ->
 
 
 def test_the_theme_renders_in_the_sandbox(tmp_path: Path) -> None:
-    """Every built-in template is used by the pages of the basic site and of a site of long
-    listings (browse pages, backlink groups of their own), and they all render."""
+    """Every built-in template is used by the pages of the basic site, the trust case
+    (corrections, redirects) and a site of long listings (browse pages, backlink groups of
+    their own), and they all render."""
     rendered = []
-    for site in (copy_case("basic", tmp_path),
+    for site in (copy_case("basic", tmp_path), copy_case("trust", tmp_path),
                  write_list_site(tmp_path / "many", towns=12, firms=BACKLINKS_SHOWN + 1)):
         rendered += list(render_site(check_site(site), site))
     failed = [page for page in rendered if not isinstance(page, RenderedPage)]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from generator.check.refhints import add_title_hints
+from generator.check.trust import trust_problems
 from generator.errors import Diagnostic
 from generator.read.load import RawRecord
 from generator.read.marks import KeyPath
@@ -26,10 +27,32 @@ class Fact:
     quote: str
     date: str | None = None
     about: tuple[str, ...] = ()
+    also: tuple[Citation, ...] = ()  # more sources for the same fact
+    claimed_by: str | None = None  # who made the claim, as written (a slug or type:slug)
+    rating: str | None = None  # the verdict, one of site.yaml's ratings
 
     def __reduce__(self) -> tuple[type[Fact], tuple[Any, ...]]:
         # Pickled for the build cache; the default for slotted dataclasses is far slower.
-        return Fact, (self.number, self.text, self.source, self.quote, self.date, self.about)
+        return Fact, (self.number, self.text, self.source, self.quote, self.date, self.about,
+                      self.also, self.claimed_by, self.rating)
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A further source of a fact, and the passage of it that supports the fact."""
+
+    source: str
+    quote: str
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """What was wrong in a record and when it was put right; `number` counts from 1."""
+
+    number: int
+    date: str
+    text: str
+    facts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -42,9 +65,13 @@ class Record:
     fields: dict[str, Any]
     facts: tuple[Fact, ...]
     doc: Document
+    aliases: tuple[str, ...] = ()  # former slugs, whose addresses redirect here
+    updated: str | None = None
+    corrections: tuple[Correction, ...] = ()  # in the order written
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        return Record, (self.type, self.slug, self.title, self.fields, self.facts, self.doc)
+        return Record, (self.type, self.slug, self.title, self.fields, self.facts, self.doc,
+                        self.aliases, self.updated, self.corrections)
 
     @property
     def key(self) -> str:
@@ -79,13 +106,15 @@ def validate_records(config: SiteConfig, raw_records: list[RawRecord],
         if raw.type not in validators:  # made only when a record of the type needs checking
             validators[raw.type] = make_validator(record_schema(config.type(raw.type)))
         problems = schema_problems(raw.doc, validators[raw.type])
-        record = _typed_record(config, raw, {_faulty_part(p.keypath) for p in problems}) \
-            if isinstance(raw.doc.data, dict) else None
-        return record, [p.diagnostic for p in problems]
+        if not isinstance(raw.doc.data, dict):
+            return None, [p.diagnostic for p in problems]
+        record = _typed_record(config, raw, {_faulty_part(p.keypath) for p in problems})
+        return record, [p.diagnostic for p in problems] + trust_problems(config, raw.type,
+                                                                         raw.doc)
 
     records: list[Record] = []
     diagnostics: list[Diagnostic] = []
-    types = repr(config.types).encode()
+    types = repr((config.types, config.ratings)).encode()  # what a record is checked against
     for raw in raw_records:
         record, problems = memo.validate(types, raw, validate) if memo else validate(raw)
         diagnostics.extend(problems)
@@ -109,7 +138,17 @@ def _typed_record(config: SiteConfig, raw: RawRecord, faulty: set[KeyPath]) -> R
     facts = tuple(_fact(n, item) for n, item in enumerate(items or (), start=1)
                   if ("facts", n - 1) not in faulty)
     title = fields.get(type_spec.title_field, raw.slug)
-    return Record(raw.type, raw.slug, str(title).strip(), fields, facts, raw.doc)
+    corrections = tuple(Correction(n, c["date"], c["text"], tuple(c.get("facts") or ()))
+                        for n, c in enumerate(_valid(data, "corrections", faulty), start=1))
+    return Record(raw.type, raw.slug, str(title).strip(), fields, facts, raw.doc,
+                  tuple(_valid(data, "aliases", faulty)),
+                  data.get("updated") if ("updated",) not in faulty else None, corrections)
+
+
+def _valid(data: dict[str, Any], key: str, faulty: set[KeyPath]) -> list[Any]:
+    """The value of a built-in list key, or nothing when it has errors."""
+    value = data.get(key)
+    return list(value) if isinstance(value, list) and (key,) not in faulty else []
 
 
 def _fact(number: int, item: dict[str, Any]) -> Fact:
@@ -122,4 +161,7 @@ def _fact(number: int, item: dict[str, Any]) -> Fact:
         # A bare year is a YAML integer; dates are kept as text so they sort as written.
         date=f"{date:04d}" if isinstance(date, int) else date,
         about=tuple(item.get("about") or ()),
+        also=tuple(Citation(a["source"], a["quote"]) for a in item.get("also") or ()),
+        claimed_by=item.get("claimed_by"),
+        rating=None if item.get("rating") is None else str(item["rating"]).strip(),
     )

@@ -13,6 +13,7 @@ from generator.site.schema import FIELD_TYPES
 ABOUT_LABEL = "Facts about it"
 MENTION_LABEL = "Mentioned in"
 CITED_LABEL = "Cited in"
+CLAIMS_LABEL = "Claims checked"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -53,7 +54,7 @@ def label_rank(config: SiteConfig) -> dict[str, int]:
     """Declared inverse labels first, in declaration order, then the built-in ones."""
     order = [f.inverse or t.plural for t in config.types for f in t.fields
              if FIELD_TYPES[f.type].is_ref]
-    order += [CITED_LABEL, ABOUT_LABEL, MENTION_LABEL]
+    order += [CLAIMS_LABEL, CITED_LABEL, ABOUT_LABEL, MENTION_LABEL]
     return {label: i for i, label in reversed(list(enumerate(order)))}
 
 

@@ -6,67 +6,30 @@ import dataclasses
 import functools
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Iterable
 
-from generator import urls
 from generator.check.refhints import TitleIndex
-from generator.check.validate import Fact, Record
+from generator.check.validate import Citation, Fact, Record
 from generator.errors import Diagnostic, did_you_mean
+from generator.link.aliases import Aliases, alias_warning, find_aliases
 from generator.link.backlinks import ABOUT_LABEL as ABOUT_LABEL
 from generator.link.backlinks import CITED_LABEL as CITED_LABEL
+from generator.link.backlinks import CLAIMS_LABEL as CLAIMS_LABEL
 from generator.link.backlinks import MENTION_LABEL as MENTION_LABEL
 from generator.link.backlinks import Backlink as Backlink
 from generator.link.backlinks import BacklinkGroup as BacklinkGroup
 from generator.link.backlinks import Edges, group_backlinks, label_rank
 from generator.link.backlinks import title_order as title_order
-from generator.link.facets import Facets, find_facets
+from generator.link.facets import find_facets
 from generator.link.folding import FoldedSource, fold_source
 from generator.link.markup import MarkupBudget, classify_link, find_links
-from generator.link.quotes import QuoteMark, find_quote, mark_quotes
+from generator.link.quotes import Span, find_quote, mark_quotes
+from generator.link.site import LinkMemo as LinkMemo
+from generator.link.site import Site as Site
 from generator.link.titles import find_subtitles
 from generator.read.marks import KeyPath
 from generator.site.model import SiteConfig
 from generator.site.schema import FIELD_TYPES, SOURCE_TEXT_FIELD, SOURCE_TYPE
-
-
-@dataclass(frozen=True, slots=True)
-class Site:
-    """Everything the render stage needs, read-only: records and how they connect."""
-
-    config: SiteConfig
-    records: dict[str, Record]
-    by_type: dict[str, tuple[Record, ...]]
-    backlinks: dict[str, tuple[BacklinkGroup, ...]]
-    quote_marks: dict[str, tuple[QuoteMark, ...]]
-    fact_anchors: dict[tuple[str, int], str]
-    facets: Facets = dataclasses.field(default_factory=dict)
-    subtitles: dict[str, str] = dataclasses.field(default_factory=dict)  # only where titles repeat
-
-    @property
-    def type_names(self) -> frozenset[str]:
-        """The declared type names."""
-        return frozenset(t.name for t in self.config.types)
-
-    def page_path(self, key: str) -> str:
-        """The output path of record `key`'s page."""
-        record = self.records[key]
-        return urls.record_page(self.config.type(record.type).folder, record.slug)
-
-    def records_in_order(self) -> list[Record]:
-        """Every record, type by type as declared, each type's by title."""
-        return [r for t in self.config.types for r in self.by_type[t.name]]
-
-
-class LinkMemo(Protocol):
-    """Link and quote searches of the last build, reused for unchanged texts (cache.RecordMemo)."""
-
-    def links(self, text: str, inline: bool, find: Callable[[str, bool], list[str]]
-              ) -> tuple[str, ...]: ...
-
-    def quote(self, source_hash: bytes, quote: str,
-              find: Callable[[], tuple[int, int] | str]) -> tuple[int, int] | str: ...
 
 
 def link_site(config: SiteConfig, records: list[Record], broken: frozenset[str] = frozenset(),
@@ -77,10 +40,14 @@ def link_site(config: SiteConfig, records: list[Record], broken: frozenset[str] 
     not reported again as unknown.
     """
     index = {r.key: r for r in records}
-    linker = _Linker(config, index, broken, memo)
+    aliases, problems = find_aliases(index)
+    linker = _Linker(config, index, broken, memo, aliases)
+    linker.diagnostics += problems
     linked = [linker.link_record(r) for r in sorted(records, key=lambda r: r.key)]
-    quote_marks, fact_anchors = mark_quotes(linker.quotes)
-    if linker.diagnostics:
+    quote_marks, anchors = mark_quotes(linker.quotes)
+    fact_anchors = {(r, f): a for (r, f, i), a in anchors.items() if i == 0}
+    also_anchors = {key: a for key, a in anchors.items() if key[2] > 0}
+    if any(d.is_error for d in linker.diagnostics):
         return None, linker.diagnostics
     records_by_key = {r.key: r for r in linked}
     grouped: dict[str, list[Record]] = {t.name: [] for t in config.types}
@@ -95,15 +62,16 @@ def link_site(config: SiteConfig, records: list[Record], broken: frozenset[str] 
         return None, problems
     subtitles = find_subtitles(config, by_type, records_by_key)
     return Site(config, records_by_key, by_type, backlinks, quote_marks, fact_anchors, facets,
-                subtitles), []
+                subtitles, also_anchors, aliases), linker.diagnostics
 
 
 class _Linker:
     """Collects the edges, quotes and problems of one site while records are linked."""
 
     def __init__(self, config: SiteConfig, index: dict[str, Record], broken: frozenset[str],
-                 memo: LinkMemo | None) -> None:
+                 memo: LinkMemo | None, aliases: Aliases) -> None:
         self.config = config
+        self.aliases = aliases
         self.memo = memo
         self.source_hashes: dict[str, bytes] = {}
         self.index = index
@@ -114,7 +82,7 @@ class _Linker:
             type_name, slug = key.split(":", 1)
             self.slug_types[slug].append(type_name)
         self.edges = Edges()
-        self.quotes: dict[str, list[tuple[int, int, str, int]]] = defaultdict(list)
+        self.quotes: dict[str, list[Span]] = defaultdict(list)
         self.folded: dict[str, FoldedSource] = {}
         self.diagnostics: list[Diagnostic] = []
         self.markup = MarkupBudget()
@@ -124,6 +92,7 @@ class _Linker:
 
     def link_record(self, record: Record) -> Record:
         type_spec = self.config.type(record.type)
+        fields = dict(record.fields)
         for field in type_spec.fields:
             value = record.fields.get(field.name)
             if value is None:
@@ -132,22 +101,34 @@ class _Linker:
                 assert field.to is not None
                 label = field.inverse or type_spec.plural
                 slugs = [value] if isinstance(value, str) else value
-                for i, slug in enumerate(slugs):
-                    where = (field.name,) if isinstance(value, str) else (field.name, i)
-                    self.ref(record, where, field.to, slug, label)
+                now = [self.ref(record, (field.name,) if isinstance(value, str)
+                                else (field.name, i), field.to, slug, label)
+                       for i, slug in enumerate(slugs)]
+                fields[field.name] = now[0] if isinstance(value, str) else now
             elif field.type == "markdown":
                 self.markdown(record, (field.name,), value, 0)
         facts = tuple(self.link_fact(record, fact) for fact in record.facts)
-        return dataclasses.replace(record, facts=facts)
+        return dataclasses.replace(record, fields=fields, facts=facts)
 
-    def ref(self, record: Record, where: KeyPath, to: str, slug: str, label: str) -> None:
-        key = f"{to}:{slug}"
+    def ref(self, record: Record, where: KeyPath, to: str, slug: str, label: str) -> str:
+        """Check a ref to `to:slug`; the slug the record has now (an alias gives its own)."""
+        key = self.current(record, where, f"{to}:{slug}")
         if key == record.key:
             self.error(record, where, f"'{slug}' refers to this record itself")
         elif key in self.index:
             self.edges.add(key, label, Backlink(record.key))
         elif key not in self.broken:
             self.error(record, where, self.unknown(to, slug))
+        return key.split(":", 1)[1]
+
+    def current(self, record: Record, where: KeyPath, key: str, within: str = "") -> str:
+        """`key`, or for a former slug the key of the record it names now, with a warning."""
+        if key in self.index or key not in self.aliases:
+            return key
+        now = self.aliases[key]
+        self.diagnostics.append(alias_warning(record, where, key.split(":", 1)[1],
+                                              now.split(":", 1)[1], within))
+        return now
 
     def unknown(self, to: str, slug: str) -> str:
         others = [t for t in self.slug_types.get(slug, ()) if t != to]
@@ -164,7 +145,7 @@ class _Linker:
     def link_fact(self, record: Record, fact: Fact) -> Fact:
         at: KeyPath = ("facts", fact.number - 1)
         self.markdown(record, (*at, "text"), fact.text, fact.number, inline=True)
-        self.cite(record, fact, at)
+        fact = self.cite(record, fact, at)
         about: dict[str, str] = {}  # key -> how it was first written
         for i, name in enumerate(fact.about):
             key = self.about_key(record, (*at, "about", i), name)
@@ -174,7 +155,11 @@ class _Linker:
             elif key:
                 about[key] = name
                 self.edges.add(key, ABOUT_LABEL, Backlink(record.key, fact.number))
-        return dataclasses.replace(fact, about=tuple(about))
+        claimant = self.about_key(record, (*at, "claimed_by"), fact.claimed_by) \
+            if fact.claimed_by else None
+        if claimant:
+            self.edges.add(claimant, CLAIMS_LABEL, Backlink(record.key, fact.number))
+        return dataclasses.replace(fact, about=tuple(about), claimed_by=claimant)
 
     def about_key(self, record: Record, where: KeyPath, name: str) -> str | None:
         if ":" in name:
@@ -183,12 +168,14 @@ class _Linker:
                 self.error(record, where, f"unknown type '{to}' in '{name}'"
                                           f"{did_you_mean(to, self.type_names)}")
                 return None
-            if name not in self.index:
-                if name not in self.broken:
+            key = self.current(record, where, name)
+            if key not in self.index:
+                if key not in self.broken:
                     self.error(record, where, self.unknown(to, slug))
                 return None
-            return name
-        types = self.slug_types.get(name, [])
+            return key
+        types = self.slug_types.get(name, []) or [t for t in sorted(self.type_names)
+                                                   if f"{t}:{name}" in self.aliases]
         if len(types) > 1:
             choices = " or ".join(f"'{t}:{name}'" for t in types)
             self.error(record, where, f"'{name}' is ambiguous: write {choices}")
@@ -198,31 +185,43 @@ class _Linker:
             hint = self.titles.hint(name, None) or did_you_mean(name, every)
             self.error(record, where, f"unknown record '{name}'{hint}")
             return None
-        key = f"{types[0]}:{name}"
+        key = self.current(record, where, f"{types[0]}:{name}")
         return key if key in self.index else None  # a broken record is reported where it is
 
-    def cite(self, record: Record, fact: Fact, at: KeyPath) -> None:
+    def cite(self, record: Record, fact: Fact, at: KeyPath) -> Fact:
+        """Check the fact's citations; the fact with its sources' current slugs."""
         if not self.config.has_type(SOURCE_TYPE):
             self.error(record, (*at, "source"), f"facts cite records of type '{SOURCE_TYPE}', "
                                                 "which site.yaml does not declare")
-            return
-        key = f"{SOURCE_TYPE}:{fact.source}"
+            return fact
+        source = self.cite_one(record, fact.number, 0, at, fact.source, fact.quote)
+        also = tuple(Citation(self.cite_one(record, fact.number, i, (*at, "also", i - 1),
+                                            c.source, c.quote), c.quote)
+                     for i, c in enumerate(fact.also, start=1))
+        return dataclasses.replace(fact, source=source, also=also)
+
+    def cite_one(self, record: Record, number: int, index: int, at: KeyPath, slug: str,
+                 quote: str) -> str:
+        """Check one citation of fact `number` (`index` 0 its source, then its `also`);
+        the source's current slug."""
+        key = self.current(record, (*at, "source"), f"{SOURCE_TYPE}:{slug}")
         source = self.index.get(key)
         if source is None:
             if key not in self.broken:
-                self.error(record, (*at, "source"), self.unknown(SOURCE_TYPE, fact.source))
-            return
-        self.edges.add(key, CITED_LABEL, Backlink(record.key, fact.number))
+                self.error(record, (*at, "source"), self.unknown(SOURCE_TYPE, slug))
+            return slug
+        self.edges.add(key, CITED_LABEL, Backlink(record.key, number))
         text = source.fields.get(SOURCE_TEXT_FIELD)
         if not isinstance(text, str):
-            self.error(record, (*at, "quote"), f"source '{fact.source}' has no "
+            self.error(record, (*at, "quote"), f"source '{slug}' has no "
                        f"'{SOURCE_TEXT_FIELD}' to check the quote against; add the source's text")
-            return
-        found = self.find_quote(key, text, fact.quote)
-        if isinstance(found, str):
-            self.error(record, (*at, "quote"), found)
         else:
-            self.quotes[key].append((*found, record.key, fact.number))
+            found = self.find_quote(key, text, quote)
+            if isinstance(found, str):
+                self.error(record, (*at, "quote"), found)
+            else:
+                self.quotes[key].append((*found, record.key, number, index))
+        return source.slug
 
     def find_quote(self, key: str, text: str, quote: str) -> tuple[int, int] | str:
         def find() -> tuple[int, int] | str:
@@ -259,8 +258,9 @@ class _Linker:
                                  "#fragment or a record as type:slug"))
             elif target.kind == "record":
                 to, slug = href.split(":", 1)
-                if href in self.index:
-                    self.edges.add(href, MENTION_LABEL, Backlink(record.key, fact_number))
+                key = self.current(record, where, href, within=href)
+                if key in self.index:
+                    self.edges.add(key, MENTION_LABEL, Backlink(record.key, fact_number))
                 elif href not in self.broken:
                     self.diagnostics.append(record.doc.error_within(
                         where, href, self.unknown(to, slug) + f" in link '{href}'"))

@@ -104,18 +104,22 @@ def _continuation(text: str, start: int, length: int = 25) -> str:
     return text[start:start + length] + ("..." if start + length < len(text) else "")
 
 
-def anchor_for(record_key: str, fact: int) -> str:
-    """The id of the mark a fact's quote gets on its source's page."""
-    return f"quote-{record_key.replace(':', '-')}-{fact}"
+def anchor_for(record_key: str, fact: int, index: int = 0) -> str:
+    """The id of the mark a fact's quote gets on its source's page; `index` > 0 for the
+    quotes of its `also` sources."""
+    return f"quote-{record_key.replace(':', '-')}-{fact}" + (f"-{index + 1}" if index else "")
 
 
-def mark_quotes(quotes: dict[str, list[tuple[int, int, str, int]]]
-                ) -> tuple[dict[str, tuple[QuoteMark, ...]], dict[tuple[str, int], str]]:
-    """Merge each source's quoted spans into marks; map every fact to its mark's anchor."""
+Span = tuple[int, int, str, int, int]  # start, end, record key, fact number, citation index
+Anchors = dict[tuple[str, int, int], str]  # (record, fact, citation index) -> mark's anchor
+
+
+def mark_quotes(quotes: dict[str, list[Span]]) -> tuple[dict[str, tuple[QuoteMark, ...]], Anchors]:
+    """Merge each source's quoted spans into marks; map every citation to its mark's anchor."""
     marks: dict[str, tuple[QuoteMark, ...]] = {}
-    anchors: dict[tuple[str, int], str] = {}
+    anchors: Anchors = {}
     for source in sorted(quotes):
-        groups: list[list[tuple[int, int, str, int]]] = []
+        groups: list[list[Span]] = []
         ends: list[int] = []
         for span in sorted(quotes[source]):
             if groups and span[0] < ends[-1]:
@@ -126,11 +130,10 @@ def mark_quotes(quotes: dict[str, list[tuple[int, int, str, int]]]
                 ends.append(span[1])
         source_marks = []
         for spans, end in zip(groups, ends, strict=True):
-            start = spans[0][0]
-            anchor = anchor_for(spans[0][2], spans[0][3])
-            citations = tuple(sorted({Citation(record, fact) for _, _, record, fact in spans},
+            anchor = anchor_for(*spans[0][2:])
+            citations = tuple(sorted({Citation(span[2], span[3]) for span in spans},
                                      key=lambda c: (c.record, c.fact)))
-            source_marks.append(QuoteMark(start, end, anchor, citations))
-            anchors.update({(c.record, c.fact): anchor for c in citations})
+            source_marks.append(QuoteMark(spans[0][0], end, anchor, citations))
+            anchors.update({span[2:]: anchor for span in spans})
         marks[source] = tuple(source_marks)
     return marks, anchors

@@ -13,6 +13,7 @@ from generator import urls
 from generator.check.validate import Record
 from generator.link.link import Site
 from generator.render.numbers import number_text
+from generator.render.provenance import text_sha256
 from generator.render.views import PageBuilder
 from generator.site.schema import FIELD_TYPES, SOURCE_TYPE
 
@@ -97,6 +98,8 @@ def record_data(builder: PageBuilder, record: Record) -> dict[str, Any]:
         "url": builder.url(urls.record_page(folder, record.slug)),
         "data": builder.url(urls.record_data(folder, record.slug)),
         "fields": fields,
+        # A source's: so a copy of its text can be checked against the one the site quotes.
+        **({"text_sha256": sha} if (sha := text_sha256(record)) else {}),
         "facts": [{
             "number": fact.number,
             "date": fact.date,

@@ -18,9 +18,10 @@ TITLE_LENGTH = 90
 
 @dataclass(frozen=True, slots=True)
 class FeedEntry:
-    """A dated fact as the feed shows it; `html` is its text, quote and source as HTML."""
+    """A dated fact or a correction as a feed shows it; `html` is its content as HTML."""
 
-    fact: DatedFact
+    id: str
+    date: str  # a full or partial ISO date
     title: str
     url: str
     html: str
@@ -28,31 +29,31 @@ class FeedEntry:
 
 
 def atom_feed(title: str, subtitle: str, language: str, base_url: str,
-              entries: Sequence[FeedEntry]) -> bytes:
-    """An Atom 1.0 feed of `entries`, which come newest first."""
+              entries: Sequence[FeedEntry], path: str = urls.FEED) -> bytes:
+    """An Atom 1.0 feed at `path` of `entries`, which come newest first."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": language})
     _text(feed, "title", title)
     if subtitle:
         _text(feed, "subtitle", subtitle)
     _text(feed, "id", base_url)
-    _link(feed, "self", urls.absolute(base_url, urls.FEED), "application/atom+xml")
+    _link(feed, "self", urls.absolute(base_url, path), "application/atom+xml")
     _link(feed, "alternate", base_url, "text/html")
-    _text(feed, "updated", timestamp(entries[0].fact.date) if entries else "1970-01-01T00:00:00Z")
+    _text(feed, "updated", timestamp(entries[0].date) if entries else "1970-01-01T00:00:00Z")
     _text(ET.SubElement(feed, f"{{{ATOM}}}author"), "name", title)
     generator = _text(feed, "generator", "factsheet")
     generator.set("version", __version__)
     for entry in entries:
-        feed.append(_entry(base_url, entry))
+        feed.append(_entry(entry))
     return _xml(feed)
 
 
-def _entry(base_url: str, entry: FeedEntry) -> ET.Element:
+def _entry(entry: FeedEntry) -> ET.Element:
     element = ET.Element(f"{{{ATOM}}}entry")
-    _text(element, "id", entry_id(base_url, entry.fact))
+    _text(element, "id", entry.id)
     _text(element, "title", entry.title)
     _link(element, "alternate", entry.url, "text/html")
-    _text(element, "updated", timestamp(entry.fact.date))
+    _text(element, "updated", timestamp(entry.date))
     ET.SubElement(element, f"{{{ATOM}}}category", {"term": entry.category})
     _text(element, "content", entry.html).set("type", "html")
     return element

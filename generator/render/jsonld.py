@@ -11,6 +11,7 @@ from generator import urls
 from generator.check.validate import Fact, Record
 from generator.link.link import Site
 from generator.render.numbers import NUMBER_TYPES, number_text
+from generator.render.provenance import is_provenance_field, provenance_jsonld, source_provenance
 from generator.render.views import is_source_text
 from generator.site.model import TypeSpec
 from generator.site.schema import FIELD_TYPES, SOURCE_TYPE
@@ -79,16 +80,56 @@ class LinkedData:
         if description:
             data["description"] = description
         data |= self.fields(record, type_spec, kind)
+        trust = self.page_trust(record)
+        if trust and kind in CREATIVE_WORKS:
+            data |= trust
+        elif trust:  # a company or a city is not modified or corrected: its page is
+            data["mainEntityOfPage"] = {"@type": "WebPage", **self.url(page), **trust}
         if record.facts:
-            data["subjectOf"] = [self.claim(record, fact) for fact in record.facts]
+            data["subjectOf"] = [self.review(record, fact) if fact.rating and fact.claimed_by
+                                 else self.claim(record, fact) for fact in record.facts]
         return data
+
+    @staticmethod
+    def page_trust(record: Record) -> dict[str, Any]:
+        """When the record last changed in substance, and its corrections, newest first."""
+        trust: dict[str, Any] = {"dateModified": record.updated} if record.updated else {}
+        if record.corrections:
+            trust["correction"] = [{"@type": "CorrectionComment", "text": c.text,
+                                    "datePublished": c.date}
+                                   for c in sorted(record.corrections,
+                                                   key=lambda c: (c.date, c.number), reverse=True)]
+        return trust
+
+    def review(self, record: Record, fact: Fact) -> dict[str, Any]:
+        """A fact-check of a claim as schema.org ClaimReview, its rating on the site's scale."""
+        assert fact.rating is not None and fact.claimed_by is not None
+        ratings = self.site.config.ratings
+        claim = self.claim(record, fact)
+        claim["author"] = self.ref(fact.claimed_by)
+        # Where the claim appeared: the source; the quoted words go with it.
+        claim["appearance"] = {**self.ref(f"{SOURCE_TYPE}:{fact.source}"),
+                               "text": fact.quote}
+        review: dict[str, Any] = {
+            "@type": "ClaimReview", "claimReviewed": claim["text"], "itemReviewed": claim,
+            "author": {"@type": "Organization", "name": self.site.config.title},
+            "reviewRating": {"@type": "Rating", "ratingValue": ratings.index(fact.rating) + 1,
+                             "bestRating": len(ratings), "worstRating": 1,
+                             "alternateName": fact.rating}}
+        if self.base:
+            review["url"] = urls.absolute(self.base, self.site.page_path(record.key)) \
+                + f"#fact-{fact.number}"
+        if record.updated:
+            review["datePublished"] = record.updated
+        return review
 
     def fields(self, record: Record, type_spec: TypeSpec, kind: str) -> dict[str, Any]:
         """The fields schema.org has a property for; the rest are on the page and in JSON."""
         out: dict[str, Any] = {}
         for spec in type_spec.fields:
             value = record.fields.get(spec.name)
-            if value is None or is_source_text(record.type, spec.name):
+            if value is None or is_source_text(record.type, spec.name) \
+                    or is_provenance_field(record.type, spec):
                 continue
             if spec.type == "url":
                 out.setdefault("sameAs", value)
@@ -107,6 +148,7 @@ class LinkedData:
                 prop = self.relation(kind, schema_type(self.site.config.type(spec.to)))
                 if prop:
                     out.setdefault(prop, []).extend(refs)
+        out |= self.provenance(record, kind)
         # A property with one value is written as that value, as schema.org examples do.
         return {k: v[0] if isinstance(v, list) and len(v) == 1 and isinstance(v[0], dict)
                 else v for k, v in out.items()}
@@ -128,7 +170,9 @@ class LinkedData:
         if fact.date:
             claim["temporalCoverage"] = fact.date
         claim["appearance"] = {"@type": "Quotation", "text": fact.quote}
-        claim["citation"] = self.ref(source.key)
+        cited = [self.ref(source.key), *(self.ref(f"{SOURCE_TYPE}:{also.source}")
+                                          for also in fact.also)]
+        claim["citation"] = cited[0] if len(cited) == 1 else cited
         if fact.about:
             claim["about"] = [self.ref(key) for key in fact.about]
         return claim
@@ -139,4 +183,10 @@ class LinkedData:
         ref: dict[str, Any] = {"@type": kind, "name": record.title}
         if self.base:
             ref["@id"] = urls.absolute(self.base, self.site.page_path(key))
-        return ref
+        return ref | self.provenance(record, kind)
+
+    def provenance(self, record: Record, kind: str) -> dict[str, Any]:
+        """A source's url, datePublished, publisher and archivedAt (a CreativeWork's)."""
+        if kind not in CREATIVE_WORKS:
+            return {}
+        return provenance_jsonld(source_provenance(self.site.config, record))

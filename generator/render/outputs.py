@@ -8,7 +8,10 @@ from html import escape
 from generator import urls
 from generator.link.link import Site
 from generator.render import data, feeds, timeline
+from generator.render.cite import CITE_MAKERS
+from generator.render.correctionpages import corrections_feed
 from generator.render.plan import Page, plan_pages, sitemap_paths
+from generator.render.redirects import redirects_file
 from generator.render.text import markdown_filter, markdown_text
 from generator.site.schema import SOURCE_TYPE, schema_json
 
@@ -88,7 +91,8 @@ def _feed_entry_maker(site: Site, path: str) -> Callable[[timeline.DatedFact], f
         html = (f"<p>{to_html(fact.text, base, True)}</p>"
                 + f"<blockquote><p>{escape(fact.quote)}</p></blockquote>"
                 + f'<p>Source: <a href="{escape(source_url)}">{escape(source.title)}</a></p>')
-        return feeds.FeedEntry(dated, feeds.feed_title(record.title, to_text(fact.text, True)),
+        title = feeds.feed_title(record.title, to_text(fact.text, True))
+        return feeds.FeedEntry(feeds.entry_id(base, dated), dated.date, title,
                                f"{url}#fact-{fact.number}", html, type_spec.label)
     return entry
 
@@ -96,5 +100,7 @@ def _feed_entry_maker(site: Site, path: str) -> Callable[[timeline.DatedFact], f
 _MAKERS: dict[str, Callable[[Site, Page], tuple[bytes, frozenset[str]]]] = {
     "record-data": _record_data, "site-data": _site_data, "graph": _graph,
     "type-csv": _type_csv, "type-data": _type_data, "type-schema": _type_schema,
-    "robots": _robots, "sitemap": _sitemap, "feed": _feed,
+    "robots": _robots, "sitemap": _sitemap, "feed": _feed, "corrections-feed": corrections_feed,
+    "redirects": redirects_file,
+    **CITE_MAKERS,
 }

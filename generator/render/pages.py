@@ -11,9 +11,13 @@ from markupsafe import Markup
 from generator import urls
 from generator.link.link import Site
 from generator.render import listpages, timeline
+from generator.render.cite import cite_view
+from generator.render.correctionpages import corrections_context
+from generator.render.embeds import embed_code, embed_fact_context, embed_record_context
 from generator.render.jsonld import LinkedData, script_json
 from generator.render.listpages import type_summary
-from generator.render.plan import Page
+from generator.render.plan import EMBED_KINDS, Page
+from generator.render.redirects import redirect_context
 from generator.render.shards import EXACT_BUCKETS, plan_shards, search_filters, shard_bundle
 from generator.render.text import markdown_text, shorten
 from generator.render.views import (
@@ -46,6 +50,7 @@ class SiteView:
     timeline_url: str
     search_url: str
     feed_url: str  # empty when there is no feed (no base URL)
+    corrections_url: str
     nav: tuple[NavItem, ...]
 
 
@@ -76,10 +81,13 @@ def page_context(site: Site, page: Page) -> tuple[dict[str, Any], frozenset[str]
     }
     # Lists show every record of their type in full (a record may move to another page, or
     # change a column); a backlink group is its record's; the home page and the timeline show
-    # every record's dated facts ("~*": a change to any record's title or facts).
+    # every record's dated facts ("~*": a change to any record's title or facts); a card
+    # shows its record's title and facts.
     membership = {"list": {f"{page.key}:*"}, "facet-index": {f"{page.key}:*"},
                   "facet": {f"{page.key}:*"}, "links": {page.key}, "home": {"~*"},
-                  "timeline": {"~*"}, "timeline-year": {"~*"}, "search": {"~*"}
+                  "embed-record": {f"~{page.key}"}, "embed-fact": {f"~{page.key}"},
+                  "timeline": {"~*"}, "timeline-year": {"~*"}, "search": {"~*"},
+                  "corrections": {"*"}
                   }.get(page.kind, set())
     return context, builder.depends_on() | membership
 
@@ -89,7 +97,9 @@ _Context = listpages.Context
 
 def _record_context(builder: PageBuilder, page: Page) -> _Context:
     view = builder.record_view(builder.site.records[page.key])
-    return view.title, _record_description(builder.site, view), {"record": view}
+    return view.title, _record_description(builder.site, view), {
+        "record": view, "embed": embed_code(builder, builder.site.records[page.key]),
+        "cite": cite_view(builder.site, page.key, page.path)}
 
 
 def _home_context(builder: PageBuilder, page: Page) -> _Context:
@@ -148,7 +158,9 @@ _CONTEXTS = {"record": _record_context, "list": listpages.list_context,
              "home": _home_context, "not-found": _not_found_context,
              "timeline": _timeline_context, "search": _search_context,
              "facet-index": listpages.facet_index_context, "facet": listpages.facet_context,
-             "links": listpages.links_context, "timeline-year": listpages.timeline_year_context}
+             "links": listpages.links_context, "timeline-year": listpages.timeline_year_context,
+             "corrections": corrections_context, "redirect": redirect_context,
+             "embed-record": embed_record_context, "embed-fact": embed_fact_context}
 
 
 def _linked_data(builder: PageBuilder, page: Page, title: str, description: str,
@@ -159,7 +171,7 @@ def _linked_data(builder: PageBuilder, page: Page, title: str, description: str,
         return linked.record(builder.site.records[page.key], description)
     if page.kind == "home":
         return linked.website()
-    if page.kind in ("list", "facet", "links", "timeline-year"):
+    if page.kind in ("list", "facet", "links", "timeline-year", "corrections"):
         return linked.collection(title, page.path, extra["pager"].total)
     if page.kind == "timeline":
         return linked.collection(title, page.path, sum(y.count for y in extra["years"]))
@@ -185,12 +197,14 @@ def _site_view(builder: PageBuilder, page: Page) -> SiteView:
                     builder.url(urls.HOME), builder.url(urls.STYLESHEET),
                     builder.url(urls.SITE_DATA), builder.url(urls.TIMELINE),
                     builder.url(urls.SEARCH), builder.url(urls.FEED) if config.base_url else "",
-                    nav)
+                    builder.url(urls.corrections_page()), nav)
 
 
 def _canonical(site: Site, page: Page) -> str:
     base = site.config.base_url
-    return urls.absolute(base, page.path) if base and page.kind != "not-found" else ""
+    # A card's canonical page is its record's: the card only repeats what that page says.
+    path = site.page_path(page.key) if page.kind in EMBED_KINDS else page.path
+    return urls.absolute(base, path) if base and page.kind != "not-found" else ""
 
 
 def _latest_facts(builder: PageBuilder) -> tuple[FactView, ...]:

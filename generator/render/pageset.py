@@ -56,6 +56,13 @@ def timeline_pages(site: Site) -> Iterator[tuple[str, str, int]]:
             yield urls.timeline_year(year, number), year, number
 
 
+def corrections_pages(site: Site) -> Iterator[tuple[str, int]]:
+    """(path, number) of each page of the list of every correction of the site."""
+    total = sum(len(record.corrections) for record in site.records.values())
+    for number in range(1, page_count(total, site.config.page_size) + 1):
+        yield urls.corrections_page(number), number
+
+
 def group_slugs(groups: tuple[BacklinkGroup, ...]) -> list[str]:
     """The URL segment of each backlink group of one record, from its label."""
     taken: set[str] = set()

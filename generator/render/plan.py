@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator import urls
+from generator.check.validate import Record
 from generator.errors import Diagnostic
 from generator.link.link import Site
 from generator.read.load import STATIC_DIR, StaticFile
 from generator.render import feeds, pageset
+from generator.render.cite import CITE_KINDS, cite_paths
 from generator.render.pageset import CONFIG
 from generator.urls import SEARCH_BUNDLE
 
@@ -23,14 +25,16 @@ class Page:
     origin: str = ""
     part: str = ""  # a browse page's field, a backlink group's slug, a timeline year
     value: str = ""  # a browse page's value (a slug)
-    number: int = 1  # which page of a paginated listing
+    number: int = 1  # which page of a paginated listing; which fact a fact's card shows
 
 
+# Cards of a record's facts for other sites' <iframe>s: pages, but not for search engines.
+EMBED_KINDS = ("embed-record", "embed-fact")
 HTML_KINDS = ("home", "list", "record", "not-found", "timeline", "search", "facet-index",
-              "facet", "links", "timeline-year")
+              "facet", "links", "timeline-year", "corrections", "redirect", *EMBED_KINDS)
 PAGE_KINDS = (*HTML_KINDS, "site-data", "graph", "type-csv", "type-data", "type-schema",
-              "record-data",
-              "feed", "robots", "sitemap")
+              "record-data", *CITE_KINDS,
+              "feed", "corrections-feed", "redirects", "robots", "sitemap")
 
 
 def plan_pages(site: Site) -> tuple[Page, ...]:
@@ -40,9 +44,12 @@ def plan_pages(site: Site) -> tuple[Page, ...]:
              Page(urls.TIMELINE, "timeline", origin=CONFIG),
              Page(urls.SEARCH, "search", origin=CONFIG),
              Page(urls.SITE_DATA, "site-data", origin=CONFIG),
-             Page(urls.GRAPH_DATA, "graph", origin=CONFIG)]
+             Page(urls.GRAPH_DATA, "graph", origin=CONFIG),
+             Page(urls.REDIRECTS, "redirects", origin=CONFIG)]
     pages += [Page(path, "timeline-year", "", CONFIG, year, number=number)
               for path, year, number in pageset.timeline_pages(site)]
+    pages += [Page(path, "corrections", "", CONFIG, number=number)
+              for path, number in pageset.corrections_pages(site)]
     for t in site.config.types:
         pages += [Page(path, "list", t.name, CONFIG, number=number)
                   for path, number in pageset.list_pages(site, t.name)]
@@ -56,19 +63,37 @@ def plan_pages(site: Site) -> tuple[Page, ...]:
                               record.path))
             pages.append(Page(urls.record_data(t.folder, record.slug), "record-data",
                               record.key, record.path))
+            pages += [Page(path, kind, record.key, record.path)
+                      for kind, path in zip(CITE_KINDS, cite_paths(t.folder, record.slug),
+                                            strict=True)]
             pages += [Page(path, "links", record.key, record.path, group, number=number)
                       for path, group, number in pageset.links_pages(site, record.key)]
+            pages += [Page(urls.record_page(t.folder, alias), "redirect", record.key,
+                           record.path, alias) for alias in record.aliases]
+            pages += embed_pages(t.folder, record)
     if site.config.base_url:
         sitemaps = feeds.sitemap_names(len(sitemap_paths(pages)))
         pages += [Page(urls.FEED, "feed", origin=CONFIG),
+                  Page(urls.CORRECTIONS_FEED, "corrections-feed", origin=CONFIG),
                   Page(urls.ROBOTS, "robots", origin=CONFIG),
                   *(Page(name, "sitemap", origin=CONFIG) for name in sitemaps)]
     return tuple(pages)
 
 
+def embed_pages(folder: str, record: Record) -> list[Page]:
+    """The cards of a record with facts: all its facts, and each fact alone (none without)."""
+    if not record.facts:
+        return []
+    return [Page(urls.embed_record(folder, record.slug), "embed-record", record.key, record.path),
+            *(Page(urls.embed_fact(folder, record.slug, fact.number), "embed-fact", record.key,
+                   record.path, number=fact.number) for fact in record.facts)]
+
+
 def sitemap_paths(pages: list[Page] | tuple[Page, ...]) -> list[str]:
-    """The pages a sitemap lists: every HTML page but the 404 page."""
-    return [p.path for p in pages if p.kind in HTML_KINDS and p.kind != "not-found"]
+    """The pages a sitemap lists: every HTML page but the 404 page, the embedded cards and
+    the redirects of former slugs."""
+    return [p.path for p in pages if p.kind in HTML_KINDS
+            and p.kind not in ("not-found", "redirect", *EMBED_KINDS)]
 
 
 def template_names(site: Site, page: Page) -> list[str]:
@@ -79,8 +104,12 @@ def template_names(site: Site, page: Page) -> list[str]:
         return [f"{page.key}-list.html", "list.html"]
     if page.kind in ("facet", "facet-index"):
         return [f"{page.key}-{page.kind}.html", f"{page.kind}.html"]
+    if page.kind in EMBED_KINDS:
+        name = "embed.html" if page.kind == "embed-record" else "embed-fact.html"
+        return [f"{site.records[page.key].type}-{name}", name]
     return {"home": ["home.html"], "not-found": ["404.html"], "timeline": ["timeline.html"],
             "search": ["search.html"], "links": ["links.html"],
+            "corrections": ["corrections.html"], "redirect": ["redirect.html"],
             "timeline-year": ["timeline-year.html"]}[page.kind]
 
 

@@ -38,11 +38,12 @@ def markdown_text(site: Site) -> Callable[..., str]:
     return text
 
 
-_Folders = tuple[tuple[str, str], ...]  # (type name, folder) of every type
+# (type name, folder) of every type, then ("type:former-slug", key) of every alias
+_Folders = tuple[tuple[str, str], ...]
 
 
 def _folders(site: Site) -> _Folders:
-    return tuple((t.name, t.folder) for t in site.config.types)
+    return (*((t.name, t.folder) for t in site.config.types), *sorted(site.aliases.items()))
 
 
 # A text is shown on its record's page, in JSON-LD, the feed, the timeline and lists: it is
@@ -53,10 +54,11 @@ _ROOT_MARKER = "\x00root\x00"
 
 @functools.lru_cache(maxsize=1 << 17)
 def _markdown_html_rooted(text: str, folders: _Folders, inline: bool) -> str:
-    folder_of = dict(folders)
+    folder_of = {name: folder for name, folder in folders if ":" not in name}
+    now = {former: key for former, key in folders if ":" in former}
 
     def resolve(key: str) -> str:
-        type_name, slug = key.split(":", 1)
+        type_name, slug = now.get(key, key).split(":", 1)
         return _ROOT_MARKER + urls.record_page(folder_of[type_name], slug)
     return render_markdown(text, resolve, frozenset(folder_of), inline=inline)
 

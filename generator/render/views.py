@@ -6,7 +6,6 @@ builder notes each record the page shows: that set is the page's dependencies.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,23 +15,21 @@ from generator import urls
 from generator.check.validate import Fact, Record
 from generator.link.facets import value_slug
 from generator.link.link import Backlink, Site
-from generator.link.quotes import QuoteMark
-from generator.render.formats import format_date, format_value, paragraph_spans, split_paragraphs
+from generator.render.formats import format_date, format_value, split_paragraphs
+from generator.render.linkview import LinkView
 from generator.render.numbers import NUMBER_TYPES, number_text
 from generator.render.pageset import BACKLINKS_SHOWN, group_slugs, one_type, record_count
+from generator.render.passages import Segment, source_passages
+from generator.render.provenance import archive_in_details, source_provenance, text_sha256
+from generator.render.trustviews import (
+    CorrectionView,
+    VerdictView,
+    correction_views,
+    corrections_of,
+    verdict_view,
+)
 from generator.site.model import FieldSpec, TypeSpec
 from generator.site.schema import FIELD_TYPES, SOURCE_TEXT_FIELD, SOURCE_TYPE
-
-
-@dataclass(frozen=True, slots=True)
-class LinkView:
-    """A link to a record (or one of its facts) from the page being built."""
-
-    title: str
-    url: str
-    type_label: str = ""
-    fact: int = 0
-    subtitle: str = ""  # set only where another record of its type has the same title
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +50,17 @@ class FieldView:
 
 
 @dataclass(frozen=True, slots=True)
+class CitationView:
+    """One source of a fact: its number among the record's citations, the quote, the
+    source and the passage on the source's page."""
+
+    number: int
+    quote: str
+    source: LinkView
+    quote_url: str
+
+
+@dataclass(frozen=True, slots=True)
 class FactView:
     """A fact with its citation: the quote, its source, and the passage on the source page."""
 
@@ -66,6 +74,9 @@ class FactView:
     source: LinkView
     quote_url: str
     about: tuple[LinkView, ...]
+    citations: tuple[CitationView, ...] = ()  # the source above first, then its `also`
+    corrected: tuple[str, ...] = ()  # anchors of the corrections that concern it
+    verdict: tuple[VerdictView, ...] = ()  # a fact-check's rating of a claim, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,20 +102,6 @@ class BacklinkView:
 
 
 @dataclass(frozen=True, slots=True)
-class Segment:
-    """A run of a source's text; `marked` when facts quote it.
-
-    A quoted passage's first segment carries its `anchor`; its last lists the facts
-    that quote it in `cited_by`.
-    """
-
-    text: str
-    marked: bool = False
-    anchor: str = ""
-    cited_by: tuple[LinkView, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
 class RecordView:
     """Everything a record page shows."""
 
@@ -115,6 +112,9 @@ class RecordView:
     slug: str
     title: str
     subtitle: str  # set only where another record of its type has the same title
+    updated: str  # YYYY-MM-DD, or '' when the record does not say
+    updated_label: str
+    corrections: tuple[CorrectionView, ...]  # newest first
     details: tuple[FieldView, ...]
     prose: tuple[FieldView, ...]
     facts: tuple[FactView, ...]
@@ -122,6 +122,7 @@ class RecordView:
     backlinks: tuple[BacklinkView, ...]
     passages: tuple[tuple[Segment, ...], ...]
     data_url: str
+    text_sha256: str = ""  # a source's: the SHA-256 of its text as the quote check reads it
 
 
 SUMMARY = "~"  # marks a dependency on a record's title and facts, not all of it
@@ -157,15 +158,17 @@ class PageBuilder:
         record = self.site.records[key]
         url = self.record_url(key, f"fact-{fact}" if fact else "")
         return LinkView(record.title, url, self.site.config.type(record.type).label, fact,
-                        self.site.subtitles.get(key, ""))
+                        self.site.subtitles.get(key, ""),
+                        source_provenance(self.site.config, record))
 
     def record_view(self, record: Record) -> RecordView:
         type_spec = self.site.config.type(record.type)
         self.used.add(record.key)
         shown = [f for f in type_spec.fields if f.name in record.fields
                  and f.name != type_spec.title_field and not is_source_text(record.type, f.name)]
-        views = [self.field_view(f, record.fields[f.name], type_spec.folder) for f in shown]
-        facts = tuple(self.fact_view(record, f) for f in record.facts)
+        views = archive_in_details(record, [self.field_view(f, record.fields[f.name],
+                                                            type_spec.folder) for f in shown])
+        facts = self.numbered_facts(record)
         return RecordView(
             type=record.type,
             type_label=type_spec.label,
@@ -174,13 +177,17 @@ class PageBuilder:
             slug=record.slug,
             title=record.title,
             subtitle=self.site.subtitles.get(record.key, ""),
+            updated=record.updated or "",
+            updated_label=format_date(record.updated) if record.updated else "",
+            corrections=correction_views(record),
             details=tuple(v for v in views if not _is_prose(v)),
             prose=tuple(v for v in views if _is_prose(v)),
             facts=facts,
             dated=tuple(sorted((f for f in facts if f.date), key=lambda f: (f.date, f.number))),
             backlinks=self.backlink_views(record.key),
-            passages=self.passages(record),
+            passages=source_passages(self.site, self.link, record),
             data_url="index.json",
+            text_sha256=text_sha256(record),
         )
 
     def field_view(self, spec: FieldSpec, value: Any, folder: str = "") -> FieldView:
@@ -204,7 +211,15 @@ class PageBuilder:
         data = number_text(value) if spec.type in NUMBER_TYPES else ""
         return FieldView(**base, text=format_value(spec.type, value), data=data)
 
-    def fact_view(self, record: Record, fact: Fact) -> FactView:
+    def numbered_facts(self, record: Record) -> tuple[FactView, ...]:
+        """The record's facts, their citations numbered one after another."""
+        facts, first = [], 1
+        for fact in record.facts:
+            facts.append(self.fact_view(record, fact, first))
+            first += 1 + len(fact.also)
+        return tuple(facts)
+
+    def fact_view(self, record: Record, fact: Fact, first_citation: int = 0) -> FactView:
         source_key = f"{SOURCE_TYPE}:{fact.source}"
         anchor = self.site.fact_anchors.get((record.key, fact.number), "")
         return FactView(
@@ -218,7 +233,22 @@ class PageBuilder:
             source=self.link(source_key),
             quote_url=self.record_url(source_key, anchor),
             about=tuple(self.link(key) for key in fact.about),
+            citations=self.citations(record, fact, first_citation) if first_citation else (),
+            corrected=corrections_of(record, fact) if first_citation else (),
+            verdict=verdict_view(fact, self.site.config.ratings, self.link),
         )
+
+    def citations(self, record: Record, fact: Fact, first: int) -> tuple[CitationView, ...]:
+        """The fact's citations, numbered from `first`: its source, then its `also`."""
+        pairs = [(fact.source, fact.quote), *((c.source, c.quote) for c in fact.also)]
+        views = []
+        for index, (slug, quote) in enumerate(pairs):
+            key = f"{SOURCE_TYPE}:{slug}"
+            anchor = self.site.fact_anchors.get((record.key, fact.number), "") if index == 0 \
+                else self.site.also_anchors.get((record.key, fact.number, index), "")
+            views.append(CitationView(first + index, quote, self.link(key),
+                                      self.record_url(key, anchor)))
+        return tuple(views)
 
     def backlink_views(self, key: str) -> tuple[BacklinkView, ...]:
         """The record's backlink groups, each cut at BACKLINKS_SHOWN records."""
@@ -246,36 +276,6 @@ class PageBuilder:
             items.append(BacklinkItem(record.title, record.url, record.type_label, facts,
                                       record.subtitle))
         return tuple(items)
-
-    def passages(self, record: Record) -> tuple[tuple[Segment, ...], ...]:
-        text = record.fields.get(SOURCE_TEXT_FIELD) if record.type == SOURCE_TYPE else None
-        if not isinstance(text, str):
-            return ()
-        marks = self.site.quote_marks.get(record.key, ())
-        ends = [mark.end for mark in marks]  # marks do not overlap, so ends are sorted too
-        return tuple(tuple(self.segments(text, a, b, marks[bisect.bisect_right(ends, a):]))
-                     for a, b in paragraph_spans(text))
-
-    def segments(self, text: str, start: int, end: int, marks: tuple[QuoteMark, ...]
-                 ) -> list[Segment]:
-        """The runs of text[start:end]; `marks` begins with the first that ends after start."""
-        out: list[Segment] = []
-        pos = start
-        for mark in marks:
-            if mark.start >= end:
-                break
-            lo, hi = max(mark.start, start), min(mark.end, end)
-            if lo > pos:
-                out.append(Segment(text[pos:lo]))
-            # A quote that runs across paragraphs is marked in each; the anchor goes first.
-            first = lo == mark.start
-            cited = tuple(self.link(c.record, c.fact) for c in mark.citations) \
-                if hi == mark.end else ()
-            out.append(Segment(text[lo:hi], True, mark.anchor if first else "", cited))
-            pos = hi
-        if pos < end:
-            out.append(Segment(text[pos:end]))
-        return out
 
 
 def is_source_text(type_name: str, field_name: str) -> bool:

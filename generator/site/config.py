@@ -16,6 +16,7 @@ from generator.site.schema import (
     FIELD_TYPES,
     LANGUAGE_PATTERN,
     NAME_PATTERN,
+    RECORD_KEYS,
     SLUG_PATTERN,
     TEXT_PATTERN,
 )
@@ -24,8 +25,9 @@ from generator.urls import WINDOWS_DEVICES
 
 CONFIG_FILE = "site.yaml"
 # Folders the generator writes itself; a record type cannot take them.
-RESERVED_FOLDERS = frozenset({"assets", "data", "schema", "search", "timeline", "pagefind"})
-RESERVED_FIELDS = frozenset({"facts"})
+RESERVED_FOLDERS = frozenset({"assets", "corrections", "data", "embed", "schema", "search",
+                              "timeline", "pagefind"})
+RESERVED_FIELDS = frozenset(RECORD_KEYS)
 # A list page of more rows than this is no longer small (DESIGN: no page grows without bound).
 MAX_PAGE_SIZE = 1000
 FACET_TYPES = frozenset({"text", "list", "year", "ref", "refs"})
@@ -72,6 +74,9 @@ SITE_SCHEMA: dict[str, Any] = {
         "language": {"type": "string", "pattern": LANGUAGE_PATTERN},
         "base_url": {"type": "string", "pattern": BASE_URL_PATTERN, "format": "uri"},
         "page_size": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+        # The verdicts a fact-check may give, worst first (DESIGN §3).
+        "ratings": {"type": "array", "minItems": 2, "uniqueItems": True,
+                    "items": {"type": ["string", "boolean"], "pattern": TEXT_PATTERN}},
         "types": {"type": "object", "minProperties": 1, "propertyNames": {"pattern": NAME_PATTERN},
                   "additionalProperties": _TYPE_SCHEMA},
     },
@@ -114,6 +119,7 @@ def parse_config(doc: Document) -> tuple[SiteConfig | None, list[Diagnostic]]:
         base_url=with_trailing_slash(base_url) if base_url else None,
         types=types,
         page_size=data.get("page_size", 100),
+        ratings=tuple(rating_label(r) for r in data.get("ratings", ())),
     )
     return config, []
 
@@ -226,3 +232,8 @@ def _check_subtitle(doc: Document, t: TypeSpec) -> list[Diagnostic]:
     if t.subtitle == t.title_field:
         return [doc.error(where, f"'{t.subtitle}' is the title; a subtitle must be another field")]
     return []
+
+
+def rating_label(value: str | bool) -> str:
+    """A rating as written: YAML's `True` and `False` are booleans, here their labels."""
+    return str(value).strip()

@@ -47,6 +47,7 @@ class SiteConfig:
     base_url: str | None
     types: tuple[TypeSpec, ...]
     page_size: int = 100  # records per list page, facts per timeline page
+    ratings: tuple[str, ...] = ()  # the verdicts of fact-checks, worst first
     # Looked up hundreds of thousands of times on a big site: a dict, not a scan each time.
     by_name: dict[str, TypeSpec] = field(init=False, repr=False, compare=False, hash=False)
 

@@ -95,6 +95,9 @@ FACT_FIELDS: dict[str, str] = {
     "quote": "the passage of the source's text that supports the fact, verbatim",
     "date": "when it happened: YYYY-MM-DD, or YYYY-MM or YYYY when that is all that is known",
     "about": "records the fact is about: slugs, or type:slug where a slug is ambiguous",
+    "also": "more sources that support the fact: a list of {source, quote}",
+    "claimed_by": "who made the claim the fact checks: a slug, or type:slug",
+    "rating": "the verdict on the claim: one of site.yaml's ratings (needs claimed_by)",
 }
 
 FACT_SCHEMA: dict[str, Any] = {
@@ -108,9 +111,37 @@ FACT_SCHEMA: dict[str, Any] = {
                  "description": FACT_FIELDS["date"]},
         "about": {"type": "array", "uniqueItems": True, "description": FACT_FIELDS["about"],
                   "items": {"type": "string", "pattern": RECORD_REF_PATTERN}},
+        "also": {"type": "array", "description": FACT_FIELDS["also"], "items": {
+            "type": "object", "required": ["source", "quote"], "additionalProperties": False,
+            "properties": {"source": _SLUG, "quote": _TEXT}}},
+        "claimed_by": {"type": "string", "pattern": RECORD_REF_PATTERN,
+                       "description": FACT_FIELDS["claimed_by"]},
+        # YAML reads the ratings `True` and `False` as booleans; they are their labels too.
+        "rating": {"type": ["string", "boolean"], "pattern": TEXT_PATTERN,
+                   "description": FACT_FIELDS["rating"]},
     },
     "required": ["text", "source", "quote"],
     "additionalProperties": False,
+}
+
+# Keys every record may have besides its type's fields (DESIGN §4).
+RECORD_KEYS: dict[str, str] = {
+    "facts": "sourced statements, each with its source and a verbatim quote",
+    "aliases": "former slugs of this record: their old addresses redirect here",
+    "updated": "when the record last changed in substance, YYYY-MM-DD",
+    "corrections": "what was wrong, and when it was put right: date, text, facts (numbers)",
+}
+_DATE: dict[str, Any] = {"type": "string", "pattern": DATE_PATTERN, "format": "date"}
+CORRECTION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["date", "text"],
+    "additionalProperties": False,
+    "properties": {
+        "date": _DATE,
+        "text": _TEXT,
+        "facts": {"type": "array", "uniqueItems": True, "minItems": 1,
+                  "items": {"type": "integer", "minimum": 1, "maximum": 100_000}},
+    },
 }
 
 
@@ -125,7 +156,13 @@ def field_schema(field: FieldSpec) -> dict[str, Any]:
 def record_schema(type_spec: TypeSpec) -> dict[str, Any]:
     """The JSON Schema a record of `type_spec` is validated with."""
     properties = {f.name: field_schema(f) for f in type_spec.fields}
-    properties["facts"] = {"type": "array", "items": {"$ref": "#/$defs/fact"}}
+    properties["facts"] = {"type": "array", "items": {"$ref": "#/$defs/fact"},
+                           "description": RECORD_KEYS["facts"]}
+    properties["aliases"] = {"type": "array", "uniqueItems": True, "items": _SLUG,
+                             "description": RECORD_KEYS["aliases"]}
+    properties["updated"] = {**_DATE, "description": RECORD_KEYS["updated"]}
+    properties["corrections"] = {"type": "array", "items": {"$ref": "#/$defs/correction"},
+                                 "description": RECORD_KEYS["corrections"]}
     return {
         "$schema": DRAFT,
         "$id": f"{type_spec.name}.json",
@@ -134,7 +171,7 @@ def record_schema(type_spec: TypeSpec) -> dict[str, Any]:
         "properties": properties,
         "required": [f.name for f in type_spec.fields if f.required],
         "additionalProperties": False,
-        "$defs": {"fact": FACT_SCHEMA},
+        "$defs": {"fact": FACT_SCHEMA, "correction": CORRECTION_SCHEMA},
     }
 
 

@@ -18,18 +18,25 @@ import jinja2
 
 from generator.link.link import Site
 from generator.render.plan import Page
+from generator.render.provenance import source_provenance
 from generator.render.views import SUMMARY
 from generator.store.cache import BuildCache, digest
 
 
 def record_hashes(site: Site) -> dict[str, tuple[bytes, bytes]]:
     """Two hashes of each record: of everything a page can show of it, and of what a page
-    that only links to it or lists its facts shows (its title and facts)."""
+    that only links to it or lists its facts shows (its title and facts; a source's
+    provenance too, which each citation of it shows)."""
     hashes = {}
     for key, record in site.records.items():
-        anchors = tuple(site.fact_anchors.get((key, f.number)) for f in record.facts)
-        summary = repr((record.title, site.subtitles.get(key), record.facts, anchors))
-        full = repr((summary, record.fields, site.backlinks.get(key), site.quote_marks.get(key)))
+        anchors = tuple((site.fact_anchors.get((key, f.number)),
+                         *(site.also_anchors.get((key, f.number, i))
+                           for i in range(1, len(f.also) + 1))) for f in record.facts)
+        # A source's citations show its publisher, date and archived copy beside its title.
+        summary = repr((record.title, site.subtitles.get(key), record.facts, anchors,
+                        source_provenance(site.config, record)))
+        full = repr((summary, record.fields, record.updated, record.corrections,
+                     site.backlinks.get(key), site.quote_marks.get(key)))
         hashes[key] = (digest(full.encode()), digest(summary.encode()))
     return hashes
 

@@ -95,11 +95,20 @@ def _index(staging: Staging, shards: Shards, jobs: int, warnings: tuple[Diagnost
         if problems:
             raise BuildFailed([*problems, *warnings])
     except BaseException:  # Ctrl-C too: the work is of no use to the next build
-        shutil.rmtree(work, ignore_errors=True)
+        _remove(work)
         raise
     finally:
         _seconds.append(time.perf_counter() - began)
     return work
+
+
+def _remove(folder: Path) -> None:
+    """Remove `folder`, again while an indexer that is being stopped still writes into it."""
+    for _ in range(50):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            return
+        time.sleep(0.02)
 
 
 def _reindex(patch: Patch, previous: BuildCache, tampered: set[str],

@@ -1,0 +1,1 @@
+"""factsheet import: records and facts from a spreadsheet, checked as a build checks them."""
