@@ -12,7 +12,7 @@ from generator.check.validate import Record
 from generator.link.facets import FacetValue
 from generator.link.link import Site
 from generator.render import timeline
-from generator.render.pageset import group_slugs
+from generator.render.pageset import group_slugs, record_starts
 from generator.render.paging import letter_starts
 from generator.render.timeline import DatedFact
 from generator.render.views import type_fields
@@ -58,8 +58,7 @@ class Listings:
         if (key, group_slug) not in self._record_starts:
             groups = self.site.backlinks[key]
             links = groups[group_slugs(groups).index(group_slug)].links
-            self._record_starts[(key, group_slug)] = [
-                i for i, link in enumerate(links) if i == 0 or links[i - 1].record != link.record]
+            self._record_starts[(key, group_slug)] = record_starts(links)
         return self._record_starts[(key, group_slug)]
 
     def years(self) -> dict[str, list[DatedFact]]:

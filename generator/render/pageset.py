@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator import urls
-from generator.link.link import BacklinkGroup, Site
+from generator.link.link import Backlink, BacklinkGroup, Site
 from generator.render import timeline
 from generator.render.paging import page_count
 
@@ -73,10 +73,15 @@ def group_slugs(groups: tuple[BacklinkGroup, ...]) -> list[str]:
     return slugs
 
 
+def record_starts(links: tuple[Backlink, ...]) -> list[int]:
+    """Where each record's links begin in a backlink group (a record's links are side by
+    side)."""
+    return [i for i, link in enumerate(links) if i == 0 or links[i - 1].record != link.record]
+
+
 def record_count(group: BacklinkGroup) -> int:
-    """How many records a backlink group lists (a record's links are side by side)."""
-    return sum(1 for i, link in enumerate(group.links)
-               if i == 0 or group.links[i - 1].record != link.record)
+    """How many records a backlink group lists."""
+    return len(record_starts(group.links))
 
 
 def one_type(group: BacklinkGroup) -> bool:
