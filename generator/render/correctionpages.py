@@ -13,12 +13,9 @@ from generator.render import feeds
 from generator.render.formats import format_date
 from generator.render.linkview import LinkView
 from generator.render.paging import page_items, pager
-from generator.render.plan import Page
+from generator.render.plan import EVERYTHING, Page
 from generator.render.trustviews import correction_anchor
 from generator.render.views import PageBuilder
-
-FEED_ENTRIES = 100
-EVERYTHING = frozenset({"*"})  # a correction is in no summary hash: any record may add one
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +57,7 @@ def corrections_feed(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
     config = site.config
     assert config.base_url
     entries = []
-    for record, c in site_corrections(site)[:FEED_ENTRIES]:
+    for record, c in site_corrections(site)[:feeds.FEED_ENTRIES]:
         url = urls.absolute(config.base_url, site.page_path(record.key)) \
             + f"#{correction_anchor(c.number)}"
         entries.append(feeds.FeedEntry(
@@ -70,4 +67,4 @@ def corrections_feed(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
             f"<p>{escape(c.text)}</p>", config.type(record.type).label))
     return feeds.atom_feed(f"{config.title}: corrections", config.description,
                            config.language, config.base_url, entries,
-                           urls.CORRECTIONS_FEED), EVERYTHING
+                           urls.CORRECTIONS_FEED), EVERYTHING  # any record may add one

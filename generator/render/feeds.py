@@ -14,6 +14,8 @@ ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, by the sitemaps.org protocol
 TITLE_LENGTH = 90
+# A feed reader wants what is new, not the archive: the newest entries, as blogs give posts.
+FEED_ENTRIES = 100
 
 
 @dataclass(frozen=True, slots=True)

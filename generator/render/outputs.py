@@ -10,16 +10,10 @@ from generator.link.link import Site
 from generator.render import data, feeds, timeline
 from generator.render.cite import CITE_MAKERS
 from generator.render.correctionpages import corrections_feed
-from generator.render.plan import Page, plan_pages, sitemap_paths
+from generator.render.plan import EVERYTHING, Page, plan_pages, sitemap_paths
 from generator.render.redirects import redirects_file
 from generator.render.text import markdown_filter, markdown_text
 from generator.site.schema import SOURCE_TYPE, schema_json
-
-# A feed reader wants what is new, not the archive: the newest facts, as blogs give posts.
-FEED_ENTRIES = 100
-
-# What each kind of file depends on: "*" is every record, "<type>:*" every record of a type.
-EVERYTHING = frozenset({"*"})
 
 
 def render_file(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
@@ -70,7 +64,7 @@ def _feed(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
     assert config.base_url
     # Newest first; facts of one date stay in page order.
     newest_first = sorted(timeline.dated_facts(site.records_in_order()), key=lambda d: d.date,
-                          reverse=True)[:FEED_ENTRIES]
+                          reverse=True)[:feeds.FEED_ENTRIES]
     entry = _feed_entry_maker(site, page.path)
     entries = [entry(dated) for dated in newest_first]
     return feeds.atom_feed(config.title, config.description, config.language, config.base_url,

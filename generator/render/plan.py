@@ -29,6 +29,8 @@ class Page:
 
 
 # Cards of a record's facts for other sites' <iframe>s: pages, but not for search engines.
+# A file's dependencies: "*" is every record, "<type>:*" every record of a type (store/stale.py).
+EVERYTHING = frozenset({"*"})
 EMBED_KINDS = ("embed-record", "embed-fact")
 HTML_KINDS = ("home", "list", "record", "not-found", "timeline", "search", "facet-index",
               "facet", "links", "timeline-year", "corrections", "redirect", *EMBED_KINDS)

@@ -8,10 +8,8 @@ from urllib.parse import urlsplit
 
 from generator import urls
 from generator.link.link import Site
-from generator.render.plan import Page
+from generator.render.plan import EVERYTHING, Page
 from generator.render.views import PageBuilder
-
-EVERYTHING = frozenset({"*"})
 
 
 def redirect_context(builder: PageBuilder, page: Page) -> tuple[str, str, dict[str, Any]]:
