@@ -12,6 +12,7 @@ from generator.check.validate import Fact, Record
 from generator.link.link import Site
 from generator.render.numbers import NUMBER_TYPES, number_text
 from generator.render.provenance import is_provenance_field, provenance_jsonld, source_provenance
+from generator.render.trustviews import newest_first
 from generator.render.views import is_source_text
 from generator.site.model import TypeSpec
 from generator.site.schema import FIELD_TYPES, SOURCE_TYPE
@@ -97,8 +98,7 @@ class LinkedData:
         if record.corrections:
             trust["correction"] = [{"@type": "CorrectionComment", "text": c.text,
                                     "datePublished": c.date}
-                                   for c in sorted(record.corrections,
-                                                   key=lambda c: (c.date, c.number), reverse=True)]
+                                   for c in newest_first(record.corrections)]
         return trust
 
     def review(self, record: Record, fact: Fact) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from generator.check.validate import Fact, Record
+from generator.check.validate import Correction, Fact, Record
 from generator.render.formats import format_date
 from generator.render.linkview import LinkView
 
@@ -40,18 +40,23 @@ def correction_anchor(number: int) -> str:
 
 
 def correction_views(record: Record) -> tuple[CorrectionView, ...]:
-    """The record's corrections, newest first (of one date, the later written first)."""
-    newest = sorted(record.corrections, key=lambda c: (c.date, c.number), reverse=True)
+    """The record's corrections as its page shows them, newest first."""
+    newest = newest_first(record.corrections)
     return tuple(CorrectionView(c.number, correction_anchor(c.number), c.date,
                                 format_date(c.date), c.text,
                                 tuple(LinkView(f"fact {n}", f"#fact-{n}", fact=n)
                                       for n in c.facts)) for c in newest)
 
 
+def newest_first(corrections: tuple[Correction, ...]) -> list[Correction]:
+    """A record's corrections, newest first (of one date, the later written first)."""
+    return sorted(corrections, key=lambda c: (c.date, c.number), reverse=True)
+
+
 def corrections_of(record: Record, fact: Fact) -> tuple[str, ...]:
     """The anchors of the corrections that concern `fact`, newest first."""
-    return tuple(view.anchor for view in correction_views(record)
-                 if any(link.fact == fact.number for link in view.facts))
+    return tuple(correction_anchor(c.number) for c in newest_first(record.corrections)
+                 if fact.number in c.facts)
 
 
 def verdict_view(fact: Fact, ratings: tuple[str, ...], link: Callable[[str], LinkView]
