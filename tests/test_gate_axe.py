@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -43,19 +45,42 @@ def _axe_script() -> Path:
     return script
 
 
-@pytest.fixture(scope="module")
-def site_url(built_site: Path) -> Iterator[str]:
-    with serve(built_site) as url:
-        yield url
+@dataclass
+class Served:
+    """A built site on a local server, and one browser context per colour scheme, so each
+    page is seen as both kinds of user (each site's base URL is its own)."""
+
+    url: str
+    contexts: dict[str, Any]
+
+
+@contextlib.contextmanager
+def _served(browser: Any, root: Path) -> Iterator[Served]:
+    with serve(root) as url:
+        made = {scheme: new_context(browser, root, color_scheme=scheme) for scheme in SCHEMES}
+        try:
+            yield Served(url, made)
+        finally:
+            for context in made.values():
+                context.close()
 
 
 @pytest.fixture(scope="module")
-def contexts(browser: Any, built_site: Path) -> Iterator[dict[str, Any]]:
-    """One browser context per colour scheme, so each page is seen as both kinds of user."""
-    made = {scheme: new_context(browser, built_site, color_scheme=scheme) for scheme in SCHEMES}
-    yield made
-    for context in made.values():
-        context.close()
+def default_served(browser: Any, built_site: Path) -> Iterator[Served]:
+    with _served(browser, built_site) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def list_served(browser: Any, built_list_site: Path) -> Iterator[Served]:
+    with _served(browser, built_list_site) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def trust_served(browser: Any, built_trust_site: Path) -> Iterator[Served]:
+    with _served(browser, built_trust_site) as served:
+        yield served
 
 
 def _show_search_results(page: Any) -> None:
@@ -72,63 +97,30 @@ def _format(violations: list[dict[str, Any]]) -> str:
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("kind", list(KEY_PAGES))
 def test_no_serious_accessibility_problems(kind: str, scheme: str, built_site: Path,
-                                           site_url: str, contexts: dict[str, Any]) -> None:
+                                           default_served: Served) -> None:
     rel = KEY_PAGES[kind]
     require(built_site, rel)
-    _assert_no_blocking(contexts[scheme], site_url, rel, scheme, search=kind == "search")
-
-
-@pytest.fixture(scope="module")
-def list_site_url(built_list_site: Path) -> Iterator[str]:
-    with serve(built_list_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def list_contexts(browser: Any, built_list_site: Path) -> Iterator[dict[str, Any]]:
-    """The colour schemes' contexts for the generated list site (its base URL is its own)."""
-    made = {scheme: new_context(browser, built_list_site, color_scheme=scheme)
-            for scheme in SCHEMES}
-    yield made
-    for context in made.values():
-        context.close()
+    _assert_no_blocking(default_served.contexts[scheme], default_served.url, rel, scheme,
+                        search=kind == "search")
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("kind", list(LIST_SITE_PAGES))
 def test_no_serious_accessibility_problems_on_long_listings(
-        kind: str, scheme: str, built_list_site: Path, list_site_url: str,
-        list_contexts: dict[str, Any]) -> None:
+        kind: str, scheme: str, built_list_site: Path, list_served: Served) -> None:
     rel = LIST_SITE_PAGES[kind]
     require(built_list_site, rel)
-    _assert_no_blocking(list_contexts[scheme], list_site_url, rel, scheme)
-
-
-@pytest.fixture(scope="module")
-def trust_site_url(built_trust_site: Path) -> Iterator[str]:
-    with serve(built_trust_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def trust_contexts(browser: Any, built_trust_site: Path) -> Iterator[dict[str, Any]]:
-    """The colour schemes' contexts for the trust case site."""
-    made = {scheme: new_context(browser, built_trust_site, color_scheme=scheme)
-            for scheme in SCHEMES}
-    yield made
-    for context in made.values():
-        context.close()
+    _assert_no_blocking(list_served.contexts[scheme], list_served.url, rel, scheme)
 
 
 # A redirect page is left at once for its record's page, which is checked on its own.
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("kind", [k for k in TRUST_SITE_PAGES if k != "redirect"])
 def test_no_serious_accessibility_problems_on_trust_pages(
-        kind: str, scheme: str, built_trust_site: Path, trust_site_url: str,
-        trust_contexts: dict[str, Any]) -> None:
+        kind: str, scheme: str, built_trust_site: Path, trust_served: Served) -> None:
     rel = TRUST_SITE_PAGES[kind]
     require(built_trust_site, rel)
-    _assert_no_blocking(trust_contexts[scheme], trust_site_url, rel, scheme)
+    _assert_no_blocking(trust_served.contexts[scheme], trust_served.url, rel, scheme)
 
 
 def _assert_no_blocking(context: Any, site_url: str, rel: str, scheme: str,
@@ -149,8 +141,8 @@ def _assert_no_blocking(context: Any, site_url: str, rel: str, scheme: str,
     assert not blocking, f"axe on {rel} in {scheme} mode:\n{_format(blocking)}"
 
 
-def test_axe_catches_planted_problems(contexts: dict[str, Any]) -> None:
-    page = contexts["light"].new_page()
+def test_axe_catches_planted_problems(default_served: Served) -> None:
+    page = default_served.contexts["light"].new_page()
     try:
         page.set_content('<html><body><p style="color:#bbb;background:#fff">faint</p>'
                          '<img src="data:,"></body></html>')
