@@ -12,6 +12,7 @@ from generator.errors import Diagnostic
 from generator.read.load import RawRecord
 from generator.read.marks import KeyPath
 from generator.read.yamlsrc import Document
+from generator.site.config import rating_label
 from generator.site.model import SiteConfig
 from generator.site.schema import record_schema
 from generator.site.schemacheck import make_validator, schema_problems
@@ -163,5 +164,5 @@ def _fact(number: int, item: dict[str, Any]) -> Fact:
         about=tuple(item.get("about") or ()),
         also=tuple(Citation(a["source"], a["quote"]) for a in item.get("also") or ()),
         claimed_by=item.get("claimed_by"),
-        rating=None if item.get("rating") is None else str(item["rating"]).strip(),
+        rating=None if item.get("rating") is None else rating_label(item["rating"]),
     )
