@@ -58,13 +58,12 @@ def corrections_feed(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
     assert config.base_url
     entries = []
     for record, c in site_corrections(site)[:feeds.FEED_ENTRIES]:
-        url = urls.absolute(config.base_url, site.page_path(record.key)) \
-            + f"#{correction_anchor(c.number)}"
+        page_url = urls.absolute(config.base_url, site.page_path(record.key))
+        title = feeds.feed_title(f"Correction: {record.title}", c.text)
         entries.append(feeds.FeedEntry(
-            f"{urls.absolute(config.base_url, site.page_path(record.key))}#correction-"
-            f"{c.date}-{c.number}", c.date, feeds.feed_title(f"Correction: {record.title}",
-                                                            c.text), url,
-            f"<p>{escape(c.text)}</p>", config.type(record.type).label))
+            f"{page_url}#correction-{c.date}-{c.number}", c.date, title,
+            f"{page_url}#{correction_anchor(c.number)}", f"<p>{escape(c.text)}</p>",
+            config.type(record.type).label))
     return feeds.atom_feed(f"{config.title}: corrections", config.description,
                            config.language, config.base_url, entries,
                            urls.CORRECTIONS_FEED), EVERYTHING  # any record may add one
