@@ -20,7 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.build import check_site
-from generator.render.data import is_formula
+from generator.importing.cells import csv_unescaped
+from generator.read.table import TEXT, Cell
+from generator.render.data import is_formula, needs_text_mark
 from generator.render.outputs import render_file
 from generator.render.plan import Page
 from tests.conftest import write_files
@@ -126,3 +128,13 @@ def test_a_cell_is_dangerous_exactly_when_its_first_visible_character_starts_a_f
         text: str) -> None:
     expected = text.startswith(("\t", "\r")) or _first_visible(text) in set("=+-@\u2212")
     assert is_formula(text) == expected
+
+
+@settings(max_examples=2_000, deadline=None, derandomize=True)
+@given(st.text(st.sampled_from(["'", "=", "-", " ", "\t", "x"]) | st.characters(), max_size=8))
+def test_the_import_takes_off_exactly_the_mark_the_csv_put_on(text: str) -> None:
+    # data/<type>.csv marks text a spreadsheet would run; the import must give back the text
+    # itself, also when the text starts with ' marks of its own ("'=x" is written "''=x").
+    written = "'" + text if needs_text_mark(text) else text
+    assert not is_formula(written)
+    assert csv_unescaped(Cell(1, 1, written, TEXT)).text == text

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.read.table import BOOL, DATE, EMPTY, ERROR, FORMULA, NUMBER, TEXT, Cell
-from generator.render.data import is_formula
+from generator.render.data import needs_text_mark
 from generator.render.numbers import number_text
 from generator.site.schema import MAX_INTEGER
 
@@ -67,9 +67,10 @@ def cell_value(cell: Cell, field_type: str) -> Any:
 
 def csv_unescaped(cell: Cell) -> Cell:
     """A CSV cell without the ' that data/<type>.csv puts before text a spreadsheet would run
-    as a formula (`'=1+2` -> `=1+2`), so that file imports back as it was exported."""
+    as a formula (`'=1+2` -> `=1+2`, `''=1` -> `'=1`), so that file imports back as it was
+    exported."""
     text = cell.text
-    if cell.kind == TEXT and text.startswith("'") and is_formula(text[1:]):
+    if cell.kind == TEXT and text.startswith("'") and needs_text_mark(text[1:]):
         return Cell(cell.row, cell.col, text[1:], TEXT)
     return cell
 

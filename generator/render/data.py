@@ -185,8 +185,15 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, list):
         value = "; ".join(value)
     if isinstance(value, str):
-        return "'" + value if is_formula(value) else value  # as OWASP advises
+        return "'" + value if needs_text_mark(value) else value  # as OWASP advises
     return number_text(value)
+
+
+def needs_text_mark(value: str) -> bool:
+    """Whether data/<type>.csv puts a ' before this text: when a spreadsheet would run it as
+    a formula, and, so that the import can take exactly one ' off again, when it is such
+    text behind ' marks of its own ("'=x" is written "''=x")."""
+    return is_formula(value.lstrip("'"))
 
 
 def is_formula(cell: str) -> bool:
