@@ -20,7 +20,8 @@ from generator.render.linkview import LinkView
 from generator.render.numbers import NUMBER_TYPES, number_text
 from generator.render.pageset import BACKLINKS_SHOWN, group_slugs, one_type, record_count
 from generator.render.passages import Segment, source_passages
-from generator.render.provenance import archive_in_details, source_provenance, text_sha256
+from generator.render.provenance import archive_in_details, text_sha256
+from generator.render.targets import link_target
 from generator.render.trustviews import (
     CorrectionView,
     VerdictView,
@@ -136,30 +137,31 @@ class PageBuilder:
     path: str
     used: set[str] = field(default_factory=set)  # records shown in full
     linked: set[str] = field(default_factory=set)  # records shown by title and facts only
+    root: str = field(init=False, default="")  # the relative prefix back to the site root
 
     def depends_on(self) -> frozenset[str]:
         """The records this page shows: "key" in full, "~key" by its title and facts."""
         return frozenset(self.used | {SUMMARY + key for key in self.linked - self.used})
 
-    @property
-    def root(self) -> str:
-        return urls.root_of(self.path)
+    def __post_init__(self) -> None:
+        self.root = urls.root_of(self.path)  # asked for by every link the page makes
 
     def url(self, target: str) -> str:
         """A relative link from this page to the site path `target`."""
-        return urls.relative(self.path, target)
+        return self.root + target
 
     def record_url(self, key: str, anchor: str = "") -> str:
         self.linked.add(key)
-        return self.url(self.site.page_path(key)) + (f"#{anchor}" if anchor else "")
+        path = link_target(self.site, key).path
+        return self.root + path + (f"#{anchor}" if anchor else "")
 
     def link(self, key: str, fact: int = 0) -> LinkView:
         """A link to record `key`, or to its fact number `fact`."""
-        record = self.site.records[key]
-        url = self.record_url(key, f"fact-{fact}" if fact else "")
-        return LinkView(record.title, url, self.site.config.type(record.type).label, fact,
-                        self.site.subtitles.get(key, ""),
-                        source_provenance(self.site.config, record))
+        target = link_target(self.site, key)
+        self.linked.add(key)
+        url = self.root + target.path + (f"#fact-{fact}" if fact else "")
+        return LinkView(target.title, url, target.type_label, fact, target.subtitle,
+                        target.provenance)
 
     def record_view(self, record: Record) -> RecordView:
         type_spec = self.site.config.type(record.type)
