@@ -20,6 +20,18 @@ from generator.render.engine import RenderedPage, render_page
 from generator.render.plan import Page
 
 Progress = Callable[[int, int], None]  # called with (pages done, pages in all)
+# Writes one output file (site-relative path, bytes) and gives back its content hash.
+Writer = Callable[[str, bytes], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenPage:
+    """A page that was rendered and written where it renders: its hash, not its bytes."""
+
+    path: str
+    digest: bytes
+    depends_on: frozenset[str]
+    templates: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,18 +56,45 @@ def render_site(checked: CheckedSite, site_dir: Path, jobs: int = 1,
     With jobs > 1 the pages are shared among that many forked processes. Each page is
     made from the read-only site alone, so the output is the same as with one job.
     """
-    todo = checked.pages if pages is None else pages
+    for made in _made(_Work(checked, site_dir, checked.pages if pages is None else pages,
+                            None), jobs):
+        assert not isinstance(made, WrittenPage)
+        yield made
+
+
+def write_site(checked: CheckedSite, site_dir: Path, write: Writer, jobs: int = 1
+               ) -> Iterator[WrittenPage | Diagnostic]:
+    """Every page of a checked site, in order, each written by `write` in the process that
+    rendered it; a Diagnostic where one failed.
+
+    The workers write what they render: handing every page's bytes back to one process
+    to write cost a clean build of 10,000 records a third of its rendering time.
+    """
+    yield from (made for made in _made(_Work(checked, site_dir, checked.pages, write), jobs)
+                if not isinstance(made, RenderedPage))
+
+
+@dataclass(frozen=True, slots=True)
+class _Work:
+    checked: CheckedSite
+    site_dir: Path
+    pages: Sequence[Page]
+    write: Writer | None  # None: the pages' bytes come back to be written
+
+
+def _made(work: _Work, jobs: int) -> Iterator[RenderedPage | WrittenPage | Diagnostic]:
+    todo = work.pages
     if jobs <= 1 or len(todo) < _PARALLEL_FROM or \
             "fork" not in multiprocessing.get_all_start_methods():
         for page in todo:
-            yield render_page(checked.env, checked.site, page, site_dir)
+            yield _make(work, page)
         return
     # Forked workers get the site through memory, not pickling: only page numbers travel.
     # Pages are handed out a batch at a time, the next one while this one is written, so
     # rendered pages never pile up in memory faster than they are written.
     batches = [range(start, min(start + _BATCH, len(todo)))
                for start in range(0, len(todo), _BATCH)]
-    with _start_pool(jobs, (checked, site_dir, todo)) as pool:
+    with _start_pool(jobs, work) as pool:
         current = pool.imap(_render_nth, batches[0], chunksize=32)
         for batch in batches[1:]:
             following = pool.imap(_render_nth, batch, chunksize=32)
@@ -64,17 +103,24 @@ def render_site(checked: CheckedSite, site_dir: Path, jobs: int = 1,
         yield from current
 
 
-def _start_pool(jobs: int, site: tuple[CheckedSite, Path, Sequence[Page]]
-                ) -> multiprocessing.pool.Pool:
+def _make(work: _Work, page: Page) -> RenderedPage | WrittenPage | Diagnostic:
+    rendered = render_page(work.checked.env, work.checked.site, page, work.site_dir)
+    if work.write is None or isinstance(rendered, Diagnostic):
+        return rendered
+    return WrittenPage(rendered.path, work.write(rendered.path, rendered.content),
+                       rendered.depends_on, rendered.templates)
+
+
+def _start_pool(jobs: int, work: _Work) -> multiprocessing.pool.Pool:
     """The forked workers. While they are forked, Ctrl-C is noted, not raised: a worker it
     reached before it ignores Ctrl-C would stop with a copy of this process's stack."""
     context = multiprocessing.get_context("fork")
     if threading.current_thread() is not threading.main_thread():
-        return context.Pool(jobs, initializer=_worker_start, initargs=site)
+        return context.Pool(jobs, initializer=_worker_start, initargs=(work,))
     noted: list[int] = []
     before = signal.signal(signal.SIGINT, lambda signum, frame: noted.append(signum))
     try:
-        pool = context.Pool(jobs, initializer=_worker_start, initargs=site)
+        pool = context.Pool(jobs, initializer=_worker_start, initargs=(work,))
     finally:
         signal.signal(signal.SIGINT, before)
     if noted:
@@ -86,15 +132,15 @@ def _start_pool(jobs: int, site: tuple[CheckedSite, Path, Sequence[Page]]
 _PR_SET_PDEATHSIG = 1
 _PARALLEL_FROM = 64  # fewer pages render faster than worker processes start
 _BATCH = 1024
-_worker_site: list[tuple[CheckedSite, Path, Sequence[Page]]] = []  # set once in each worker
+_worker_work: list[_Work] = []  # set once in each worker
 
 
-def _worker_start(checked: CheckedSite, site_dir: Path, pages: Sequence[Page]) -> None:
+def _worker_start(work: _Work) -> None:
     # Ctrl-C reaches every process of the terminal's group: the build stops the workers,
     # which would each print a traceback of their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
-    _worker_site.append((checked, site_dir, pages))
+    _worker_work.append(work)
 
 
 def _die_with_parent() -> None:
@@ -111,6 +157,6 @@ def _die_with_parent() -> None:
         os._exit(1)  # the build died before this worker could ask to die with it
 
 
-def _render_nth(index: int) -> RenderedPage | Diagnostic:
-    checked, site_dir, pages = _worker_site[0]
-    return render_page(checked.env, checked.site, pages[index], site_dir)
+def _render_nth(index: int) -> RenderedPage | WrittenPage | Diagnostic:
+    work = _worker_work[0]
+    return _make(work, work.pages[index])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.errors import BuildFailed, Diagnostic
-from generator.render.batch import CheckedSite, Progress, render_site
+from generator.render.batch import CheckedSite, Progress, write_site
 from generator.store.cache import BuildCache, PageEntry, digest, forget_cache
 from generator.write.indexing import index_whole
 from generator.write.lock import hold_interrupts
@@ -20,13 +20,16 @@ def write_output(checked: CheckedSite, site_dir: Path, out_dir: Path, fresh: Bui
     errors: list[Diagnostic] = []
     digests: dict[str, bytes] = {}
     with Staging(out_dir) as staging:
-        for count, rendered in enumerate(render_site(checked, site_dir, jobs), 1):
-            if isinstance(rendered, Diagnostic):
-                errors.append(rendered)
+        def write(rel: str, content: bytes) -> bytes:
+            staging.write(rel, content)
+            return digest(content)
+
+        for count, written in enumerate(write_site(checked, site_dir, write, jobs), 1):
+            if isinstance(written, Diagnostic):
+                errors.append(written)
             else:
-                staging.write(rendered.path, rendered.content)
-                digests[rendered.path] = digest(rendered.content)
-                fresh.pages[rendered.path] = PageEntry(rendered.depends_on, rendered.templates)
+                digests[written.path] = written.digest
+                fresh.pages[written.path] = PageEntry(written.depends_on, written.templates)
             if progress:
                 progress(count, len(checked.pages))
         if errors:
