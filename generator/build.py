@@ -37,7 +37,7 @@ from generator.store.cache import (
 )
 from generator.store.inputs import generator_hash, scan_inputs
 from generator.store.memo import RecordMemo
-from generator.store.stale import record_hashes, template_hashes
+from generator.store.stale import membership_hashes, record_hashes, template_hashes
 from generator.write.full import write_output
 from generator.write.indexing import IndexOptions, index_seconds
 from generator.write.lock import WAIT_SECONDS, OutputLock
@@ -188,6 +188,7 @@ def _checked(site_dir: Path, out_dir: Path, base_url: str | None, previous: Buil
         raise BuildFailed(refused)
     fresh.settings = digest(repr((checked.site.config, os.path.realpath(out_dir))).encode())
     fresh.records = record_hashes(checked.site)
+    fresh.memberships = membership_hashes(checked.site)
     fresh.templates = template_hashes(checked.env)
     return checked
 

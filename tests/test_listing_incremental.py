@@ -8,15 +8,19 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.render import batch
+from generator.render.engine import render_page
 from generator.render.pageset import BACKLINKS_SHOWN
+from generator.render.plan import Page
 from tests.conftest import tree_bytes
 from tests.listsite import write_list_site
-from tests.test_incremental import outcome
+from tests.test_incremental import build, outcome
 
 TOWNS = 23
 FIRMS = BACKLINKS_SHOWN - 1  # one short of a capped group
@@ -52,6 +56,10 @@ EDITS: dict[str, Edit] = {
                            "    source: council\n    quote: The council met\n"
                            "    date: 1950-01-01\n"),
     "no new town": ("content/towns/town-99.yaml", None),
+    "town 3 to 1901": ("content/towns/town-3.yaml",
+                       lambda t: t.replace("date: 1903-04-13", "date: 1901-04-13")),
+    "town 3 to 1899": ("content/towns/town-3.yaml",
+                       lambda t: t.replace("date: 1903-04-13", "date: 1899-04-13")),
     "page size 4": ("site.yaml", lambda t: t.replace("page_size: 5", "page_size: 4")),
     "page size 5": ("site.yaml", lambda t: t.replace("page_size: 4", "page_size: 5")),
 }
@@ -97,3 +105,22 @@ def test_each_edit_alone_builds_as_a_clean_build_does(tmp_path: Path, name: str)
     apply_edit(site, name)
     assert outcome(site, out) == outcome(site, clean, load=False, save=False) == "built"
     assert tree_bytes(out) == tree_bytes(clean)
+
+
+def test_a_renamed_town_remakes_only_the_year_pages_that_show_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A year of the timeline shows its facts' records by title: a new title remakes that
+    # year's pages, and no other year's (they used to be remade for any record's change).
+    site = write_list_site(tmp_path / "site", TOWNS, FIRMS, page_size=5)
+    out = tmp_path / "out"
+    build(site, out)
+    made: list[str] = []
+
+    def noted(env: Any, shown: Any, page: Page, site_dir: Path) -> Any:
+        made.append(page.path)
+        return render_page(env, shown, page, site_dir)
+    monkeypatch.setattr(batch, "render_page", noted)
+    apply_edit(site, "town 5 to the end")  # its one fact is of 1905 (town_file)
+    build(site, out)
+    years = {path.split("/")[1] for path in made if path.startswith("timeline/1")}
+    assert years == {"1905"}

@@ -61,12 +61,25 @@ class Listings:
             self._record_starts[(key, group_slug)] = record_starts(links)
         return self._record_starts[(key, group_slug)]
 
+    def memberships(self) -> dict[str, str]:
+        """Each membership key -> which records and facts the listing shows, in order: a
+        year page of the timeline shows the year's facts, numbered by the years there are."""
+        years = self.years()
+        order = sorted(years)
+        return {timeline_key(year): repr((order, [(d.record.key, d.fact.number) for d in facts]))
+                for year, facts in years.items()}
+
     def years(self) -> dict[str, list[DatedFact]]:
         """Each year of the timeline -> its dated facts, oldest first."""
         if self._years is None:
             dated = timeline.dated_facts(self.site.records_in_order())
             self._years = dict(timeline.by_year(dated))
         return self._years
+
+
+def timeline_key(year: str) -> str:
+    """The membership key of one year of the timeline (the pages of that year)."""
+    return f"@timeline:{year}"
 
 
 _last: list[Listings] = []  # one Site's: a build, or a worker, renders one Site at a time

@@ -15,6 +15,7 @@ from generator.render.cite import cite_view
 from generator.render.correctionpages import corrections_context
 from generator.render.embeds import embed_code, embed_fact_context, embed_record_context
 from generator.render.jsonld import LinkedData, script_json
+from generator.render.listing import timeline_key
 from generator.render.listpages import type_summary
 from generator.render.plan import EMBED_KINDS, Page
 from generator.render.redirects import redirect_context
@@ -81,12 +82,13 @@ def page_context(site: Site, page: Page) -> tuple[dict[str, Any], frozenset[str]
     }
     # Lists show every record of their type in full (a record may move to another page, or
     # change a column); a backlink group is its record's; the home page and the timeline show
-    # every record's dated facts ("~*": a change to any record's title or facts); a card
-    # shows its record's title and facts.
+    # every record's dated facts ("~*": a change to any record's title or facts); a year of
+    # the timeline shows the records whose facts it lists ("~key"), in an order that its
+    # membership key stands for; a card shows its record's title and facts.
     membership = {"list": {f"{page.key}:*"}, "facet-index": {f"{page.key}:*"},
                   "facet": {f"{page.key}:*"}, "links": {page.key}, "home": {"~*"},
                   "embed-record": {f"~{page.key}"}, "embed-fact": {f"~{page.key}"},
-                  "timeline": {"~*"}, "timeline-year": {"~*"}, "search": {"~*"},
+                  "timeline": {"~*"}, "timeline-year": {timeline_key(page.part)}, "search": {"~*"},
                   "corrections": {"*"}
                   }.get(page.kind, set())
     return context, builder.depends_on() | membership

@@ -89,6 +89,8 @@ class BuildCache:
         default_factory=dict)
     # key -> hashes of the linked record: in full, and its title and facts
     records: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
+    # a listing's membership key -> hash of which records (and facts) it shows, in order
+    memberships: dict[str, bytes] = field(default_factory=dict)
     pending: frozenset[str] = frozenset()  # stale pages a dev server left for later
     templates: dict[str, bytes] = field(default_factory=dict)  # name -> hash of its source
     pages: dict[str, PageEntry] = field(default_factory=dict)  # output path -> how it was made

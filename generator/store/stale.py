@@ -5,8 +5,9 @@ changed. A record "changed" when anything a page can show of it did: its fields 
 its backlinks, the quote marks on it and the anchors its facts link to. A page's dependencies
 name records shown in full ("key"), records shown only by their title and facts ("~key"),
 every record ("*"), every record's title and facts ("~*": the timeline, home page and feed)
-and every record of one type ("<type>:*": its list); added and removed records count as
-changed.
+every record of one type ("<type>:*": its list) and a listing's membership ("@…": which
+records and facts one year of the timeline shows, in order); added and removed records
+count as changed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 import jinja2
 
 from generator.link.link import Site
+from generator.render.listing import listings
 from generator.render.plan import Page
 from generator.render.provenance import source_provenance
 from generator.render.views import SUMMARY
@@ -41,6 +43,12 @@ def record_hashes(site: Site) -> dict[str, tuple[bytes, bytes]]:
     return hashes
 
 
+def membership_hashes(site: Site) -> dict[str, bytes]:
+    """A hash of what each membership key (render/listing.py) names: which records and facts
+    a listing shows, in order."""
+    return {key: digest(shown.encode()) for key, shown in listings(site).memberships().items()}
+
+
 def template_hashes(env: jinja2.Environment) -> dict[str, bytes]:
     """A hash of the source of every template the site can use (its own or the theme's)."""
     assert env.loader is not None
@@ -58,6 +66,7 @@ def stale_pages(pages: Iterable[Page], previous: BuildCache, fresh: BuildCache
     touched |= {f"{key.split(':', 1)[0]}:*" for key in changed}
     touched |= {"*"} if changed else set()
     touched |= {SUMMARY + "*"} if any(k.startswith(SUMMARY) for k in touched) else set()
+    touched |= _changed(previous.memberships, fresh.memberships)
     changed_templates = _changed(previous.templates, fresh.templates)
 
     def is_stale(page: Page) -> bool:
