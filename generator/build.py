@@ -25,7 +25,7 @@ from generator.read.load import (
 from generator.read.yamlsrc import parse_yaml
 from generator.render.batch import CheckedSite, Progress, render_site
 from generator.render.engine import THEME_DIR, check_templates, make_environment
-from generator.render.plan import plan_collisions, plan_pages
+from generator.render.plan import Page, plan_collisions, plan_pages
 from generator.site.config import CONFIG_FILE, load_config, with_base_url
 from generator.store.cache import (
     BuildCache,
@@ -37,7 +37,13 @@ from generator.store.cache import (
 )
 from generator.store.inputs import generator_hash, scan_inputs
 from generator.store.memo import RecordMemo
-from generator.store.stale import membership_hashes, record_hashes, template_hashes
+from generator.store.stale import (
+    config_hash,
+    membership_hashes,
+    record_hashes,
+    stale_pages,
+    template_hashes,
+)
 from generator.write.full import write_output
 from generator.write.indexing import IndexOptions, index_seconds
 from generator.write.lock import WAIT_SECONDS, OutputLock
@@ -97,13 +103,42 @@ def check_site(site_dir: Path, base_url: str | None = None, memo: RecordMemo | N
     return CheckedSite(site, env, pages, tuple(static), tuple(sorted(diagnostics)))
 
 
-def verify_site(site_dir: Path) -> CheckedSite:
-    """check_site, then render every page in memory, so template errors show; write nothing."""
-    checked = check_site(site_dir)
-    errors = [r for r in render_site(checked, site_dir) if isinstance(r, Diagnostic)]
+def verify_site(site_dir: Path, jobs: int = 1) -> CheckedSite:
+    """check_site, then render in memory the pages that could fail, so template errors
+    show; write nothing, not even the cache.
+
+    A page the last build made from the records, templates and settings it would be made
+    from now rendered then and renders the same now: with the last build's cache only the
+    stale pages are rendered, and its records are not parsed or validated again. Without
+    one, every page is rendered, shared among `jobs` processes.
+    """
+    gc.unfreeze()
+    previous, _ = load_cache(site_dir)  # a cache not fit to use is the next build's to say
+    if previous is not None and not previous.parsed:
+        load_cached_records(site_dir, previous)
+    fresh = BuildCache(generator=generator_hash())
+    with _few_collections():
+        checked = check_site(site_dir, memo=RecordMemo(previous, fresh))
+    gc.freeze()  # as a build does, for the forked workers
+    try:
+        todo = checked.pages if previous is None else _unchecked(checked, previous, fresh)
+        errors = [r for r in render_site(checked, site_dir, jobs, todo)
+                  if isinstance(r, Diagnostic)]
+    finally:
+        gc.unfreeze()
     if errors:
         raise BuildFailed([*errors, *checked.warnings])
     return checked
+
+
+def _unchecked(checked: CheckedSite, previous: BuildCache, fresh: BuildCache) -> list[Page]:
+    """The pages the last build did not make as they would be made now."""
+    if previous.config != config_hash(checked.site):
+        return list(checked.pages)
+    fresh.records = record_hashes(checked.site)
+    fresh.memberships = membership_hashes(checked.site)
+    fresh.templates = template_hashes(checked.env)
+    return stale_pages(checked.pages, previous, fresh)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +222,7 @@ def _checked(site_dir: Path, out_dir: Path, base_url: str | None, previous: Buil
     if refused:
         raise BuildFailed(refused)
     fresh.settings = digest(repr((checked.site.config, os.path.realpath(out_dir))).encode())
+    fresh.config = config_hash(checked.site)
     fresh.records = record_hashes(checked.site)
     fresh.memberships = membership_hashes(checked.site)
     fresh.templates = template_hashes(checked.env)

@@ -91,6 +91,9 @@ def _add_build(commands: Commands) -> None:
 def _add_check(commands: Commands) -> None:
     check = commands.add_parser(
         "check", help="check records, links, quotes and templates; write nothing",
+        description="Every page is rendered in memory, so template errors show. After a "
+        "build, only the pages that the edits since then made stale are: the build's cache "
+        "is read, never written.",
         epilog="example: factsheet check --site . --strict")
     site_option(check)
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -214,7 +217,7 @@ def _say_built(args: argparse.Namespace, out: Path, pages: int, files: int, seco
 def _check(args: argparse.Namespace) -> int:
     from generator.build import verify_site
 
-    checked = verify_site(args.site)
+    checked = verify_site(args.site, CORES)
     if args.strict and checked.warnings:
         raise BuildFailed([dataclasses.replace(d, severity="error") for d in checked.warnings])
     _report(checked.warnings, args.quiet)

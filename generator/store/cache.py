@@ -76,6 +76,7 @@ class BuildCache:
 
     generator: bytes = b""  # hash of the generator's own files
     settings: bytes = b""  # hash of site.yaml, the base URL and the output folder
+    config: bytes = b""  # hash of site.yaml and the base URL: what `check` compares
     # every file the build reads, and where each folder really is (it may be a link)
     inputs: dict[str, Stamp | str] = field(default_factory=dict)
     inputs_key: bytes = b""  # hash of all of them, with the options of the build

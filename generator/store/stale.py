@@ -43,6 +43,11 @@ def record_hashes(site: Site) -> dict[str, tuple[bytes, bytes]]:
     return hashes
 
 
+def config_hash(site: Site) -> bytes:
+    """A hash of the site's settings (site.yaml, with the base URL of the build)."""
+    return digest(repr(site.config).encode())
+
+
 def membership_hashes(site: Site) -> dict[str, bytes]:
     """A hash of what each membership key (render/listing.py) names: which records and facts
     a listing shows, in order."""
