@@ -39,8 +39,17 @@ PAGE_KINDS = (*HTML_KINDS, "site-data", "graph", "type-csv", "type-data", "type-
               "feed", "corrections-feed", "redirects", "robots", "sitemap")
 
 
+_planned: list[tuple[Site, tuple[Page, ...]]] = []  # the last Site's: the sitemap asks again
+
+
 def plan_pages(site: Site) -> tuple[Page, ...]:
     """Every page and data file the site has, each with the input that asks for it."""
+    if not _planned or _planned[0][0] is not site:
+        _planned[:] = [(site, _plan(site))]
+    return _planned[0][1]
+
+
+def _plan(site: Site) -> tuple[Page, ...]:
     pages = [Page(urls.HOME, "home", origin=CONFIG),
              Page(urls.NOT_FOUND, "not-found", origin=CONFIG),
              Page(urls.TIMELINE, "timeline", origin=CONFIG),
