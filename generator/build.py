@@ -29,6 +29,7 @@ from generator.render.plan import Page, plan_collisions, plan_pages
 from generator.site.config import CONFIG_FILE, load_config, with_base_url
 from generator.store.cache import (
     BuildCache,
+    cache_stamp,
     digest,
     inputs_key,
     load_cache,
@@ -177,6 +178,9 @@ def _build_locked(site_dir: Path, out_dir: Path, base_url: str | None, jobs: int
     refused = check_output_dir(out_dir, site_dir)
     notes: list[Diagnostic] = []
     previous = options.previous
+    if previous is not None and previous.stamp is not None \
+            and previous.stamp != cache_stamp(site_dir):
+        previous = None  # read before the lock, and another build has written it since
     if previous is None and options.load:
         previous, notes = load_cache(site_dir)
     fresh = BuildCache(generator=generator_hash())

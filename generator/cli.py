@@ -173,13 +173,14 @@ class _ProgressLine:
 def _build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     out = _out_dir(args)
+    last = None  # the last build's cache, read once for both questions
     if not args.no_cache:
         from generator.write.survey import finished_build
 
-        done = finished_build(args.site, out, args.base_url)
-        if done is not None:
-            _report(done.warnings, args.quiet)
-            _say_built(args, out, done.page_count, len(done.outputs),
+        last, done = finished_build(args.site, out, args.base_url)
+        if last is not None and done:
+            _report(last.warnings, args.quiet)
+            _say_built(args, out, last.page_count, len(last.outputs),
                        time.perf_counter() - started, 0, 0)
             return EXIT_OK
     from generator.build import Options, build_site
@@ -188,7 +189,7 @@ def _build(args: argparse.Namespace) -> int:
     try:
         cache = not args.no_cache
         result = build_site(args.site, out, args.base_url, args.jobs, progress,
-                            Options(load=cache, save=cache, waiting=None if args.quiet
+                            Options(last, load=cache, save=cache, waiting=None if args.quiet
                                     else lambda pid: say_waiting(out, pid)))
         ignore_interrupts(args.exits)  # the output is whole: a Ctrl-C now changes nothing
     finally:

@@ -40,6 +40,7 @@ _DIGEST_SIZE = 32
 # At 5,000 records (benchmarks/synth.py) the records file is 19 MB and the build file 3 MB,
 # about 4 KB a record: 400 MB at 100,000. Five times that; anything larger is not ours.
 MAX_CACHE_BYTES = 2 * 2**30
+FileStamp = tuple[int, int, int, int]  # inode, size, modified and changed (ns)
 
 
 def digest(data: bytes) -> bytes:
@@ -98,18 +99,30 @@ class BuildCache:
     outputs: dict[str, OutputFile] = field(default_factory=dict)  # every file in the output
     search: dict[str, bytes] = field(default_factory=dict)  # shard bundle -> hash of its pages
     search_stale: bool = False  # the pages changed since (a dev server indexes them later)
+    stamp: FileStamp | None = None  # the build file's before it was read (load_cache)
 
 
 def load_cache(site_dir: Path) -> tuple[BuildCache | None, list[Diagnostic]]:
     """The last build's cache, without its records (see `load_records`), or None and a note
     saying why it is not used."""
+    stamp = cache_stamp(site_dir)  # before reading: a file replaced meanwhile is read again
     loaded, notes = _load(site_dir, _BUILD)
     if loaded is None:
         return None, notes
     if not isinstance(loaded, BuildCache) or loaded.generator != generator_hash():
         return None, [_note(CACHE_FILE, "the build cache is from another version of "
                             "factsheet; building everything")]
+    loaded.stamp = stamp
     return loaded, []
+
+
+def cache_stamp(site_dir: Path) -> FileStamp | None:
+    """The build file's identity and time stamps: another build's save changes them."""
+    try:
+        status = os.stat(site_dir / CACHE_FILE, follow_symlinks=False)
+    except OSError:
+        return None
+    return status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
 
 
 def load_cached_records(site_dir: Path, build_cache: BuildCache) -> list[Diagnostic]:

@@ -33,19 +33,22 @@ def as_left(content: bytes, status: os.stat_result) -> OutputFile:
     return OutputFile(content, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
 
 
-def finished_build(site_dir: Path, out_dir: Path, base_url: str | None) -> BuildCache | None:
-    """The last build's cache when nothing changed since it: no build is needed."""
+def finished_build(site_dir: Path, out_dir: Path, base_url: str | None
+                   ) -> tuple[BuildCache | None, bool]:
+    """The last build's cache (None if there is none fit to use), and whether nothing
+    changed since it, so that no build is needed. A build given the cache checks that no
+    other build wrote one since (cache.cache_stamp)."""
     if check_output_dir(out_dir, site_dir):
-        return None
+        return None, False
     lock = OutputLock(out_dir, wait=0)
     if not lock.try_acquire():
-        return None  # another build is writing it: the build proper waits for it
+        return None, False  # another build is writing it: the build proper waits for it
     try:
         previous, notes = load_cache(site_dir)
         if previous is None or notes:
-            return None
+            return None, False
         key = inputs_key(scan_inputs(site_dir), base_url, out_dir)
-        return previous if up_to_date(previous, key, out_dir) else None
+        return previous, up_to_date(previous, key, out_dir)
     finally:
         lock.release()
 
