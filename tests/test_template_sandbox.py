@@ -155,9 +155,10 @@ ESCAPES = {
     "macro-calls-itself": (2, "{% macro f(n) %}\n{{ f(n + 1) }}\n{% endmacro %}\n{{ f(0) }}",
                            "templates call themselves without end (templates/company.html:2 → "
                            "again)"),
-    "macros-call-each-other": (2, "{% macro a() %}{{ b() }}{% endmacro %}\n"
+    "macros-call-each-other": (1, "{% macro a() %}{{ b() }}{% endmacro %}\n"
                                "{% macro b() %}{{ a() }}{% endmacro %}\n{{ a() }}",
-                               "templates call themselves without end (templates/company.html:"),
+                               "templates call themselves without end (templates/company.html:1 "
+                               "→ templates/company.html:2 → again)"),
     "macro-includes-its-template": (1, "{% macro m() %}{% include 'company.html' %}{% endmacro %}"
                                     "{{ m() }}", "templates call themselves without end"),
     "include-passwd": (1, "{% include '../../etc/passwd' %}", "no template '../../etc/passwd'"),

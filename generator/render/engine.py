@@ -226,6 +226,7 @@ def _runtime_error(exc: Exception, site_dir: Path, context: dict[str, Any],
     frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
               if env.loader.holds(frame.filename)]
     if isinstance(exc, RecursionError):
+        frames = _cycle(frames)
         message = _recursion_message(frames, site_dir)
     elif isinstance(exc, jinja2.UndefinedError):
         message = _undefined_message(str(exc.message), context)
@@ -237,19 +238,32 @@ def _runtime_error(exc: Exception, site_dir: Path, context: dict[str, Any],
         message = f"{type(exc).__name__}: {exc}"
     if not frames:
         return Diagnostic(TEMPLATES_DIR, 1, 1, f"template error: {message}")
-    frame = frames[-1]
+    frame = frames[0] if isinstance(exc, RecursionError) else frames[-1]
     return error_at(display_path(frame.filename, site_dir), _read(frame.filename),
                     frame.lineno or 1, 1, f"template error: {message}")
 
 
-def _recursion_message(frames: list[traceback.FrameSummary], site_dir: Path) -> str:
-    """Where a template calls itself: the template lines between two visits of the last."""
-    where = [(display_path(f.filename, site_dir), f.lineno or 1) for f in frames]
+def _cycle(frames: list[traceback.FrameSummary]) -> list[traceback.FrameSummary]:
+    """The template lines a recursion goes round (between two visits of the last one), in
+    call order from the first of them in file order: the same wherever Python's recursion
+    limit cut the loop, which depends on how deep the stack was when the page began."""
+    where = [(f.filename, f.lineno or 1) for f in frames]
     if not where:
-        return "templates call themselves without end"
+        return []
     start = max((i for i in range(len(where) - 1) if where[i] == where[-1]), default=0)
-    cycle = [where[start]] + [w for w in where[start + 1:] if w != where[start]]
-    steps = " → ".join(dict.fromkeys(f"{path}:{line}" for path, line in cycle))
+    cycle = {where[start]: frames[start]}
+    for place, frame in zip(where[start + 1:], frames[start + 1:], strict=True):
+        cycle.setdefault(place, frame)
+    order = list(cycle)
+    first = order.index(min(order))
+    return [cycle[place] for place in order[first:] + order[:first]]
+
+
+def _recursion_message(cycle: list[traceback.FrameSummary], site_dir: Path) -> str:
+    """Where a template calls itself: the lines of `cycle` (see _cycle)."""
+    if not cycle:
+        return "templates call themselves without end"
+    steps = " → ".join(f"{display_path(f.filename, site_dir)}:{f.lineno or 1}" for f in cycle)
     return (f"templates call themselves without end ({steps} → again); an include, extends, "
             "macro or recursive loop never stops")
 
