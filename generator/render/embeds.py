@@ -25,13 +25,15 @@ from generator.site.schema import SOURCE_TYPE
 EMBED_FACTS = 20  # facts on a record's card; the rest are a link away, so a card stays small
 # A frame's height in CSS pixels, fitted to the default theme's cards in Chromium at 360 px
 # wide, a phone's article column: there every card of the default site fits its frame with
-# at most a quarter to spare (at 640 px up to two fifths of the frame is left blank).
+# at most a quarter to spare (at 640 px up to two fifths of the frame is left blank). The
+# theme uses the system's sans-serif, so a line holds what DejaVu Sans, one of the widest,
+# fits in it (with narrower faces a little more is left blank).
 # tests/test_embeds_browser.py measures it again.
 CARD_TOP = 60  # the card's padding, borders and kicker
 TITLE_LINE, TITLE_CHARACTERS = 26, 24  # a line of the record's title, and what fits in it
 FACT_SPACE = 55  # each fact's date, padding and rule
 # A line of a fact's text, its quote, its source's title or the footer, and what fits in it.
-LINE, LINE_CHARACTERS = 23, 36
+LINE, LINE_CHARACTERS = 23, 34
 CARD_MAX = 1500  # past this the card scrolls inside its frame, not push the article down
 # The code a reader pastes: no scripts in the card, so the frame allows none; links may take
 # the reader's tab (on a click) or open a new one.
