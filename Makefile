@@ -1,5 +1,6 @@
 # make site: set up .venv and build the default site into output/
-# make test: set up .venv and run the whole suite (lint, types, tests)
+# make test: set up .venv and run the whole suite (lint, types, tests; pytest on two
+#   pytest-xdist workers, the tests grouped as SERIAL in tests/conftest.py on one of them)
 
 # The first Python 3.11+ on PATH.
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
@@ -19,7 +20,7 @@ site: $(STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 # make serve [PORT=8001]: live-reloading dev server on http://127.0.0.1:8000/
 serve: $(STAMP)

@@ -13,6 +13,29 @@ from generator.cli import main
 REPO = Path(__file__).resolve().parent.parent
 CASES = REPO / "tests" / "cases"
 
+# `make test` runs pytest on two pytest-xdist workers with --dist loadgroup: the tests of this
+# group run one after another on one worker, while the other worker runs the rest. They are
+# the tests that time something against a bound, kill, interrupt or race builds, or put a
+# server under load (`@SERIAL`, or `pytestmark = SERIAL` for a whole file).
+SERIAL = pytest.mark.xdist_group("serial")
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-xdist's own hook
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Put each xdist_group's name on its tests' ids (`…@serial`), as pytest-xdist does to
+    group them: pytest-xdist 3.8 writes it where pytest 9.2 no longer reads an id from, so
+    its groups are silently ignored (pytest-xdist issue #1386). A no-op where it works."""
+    if not getattr(config.option, "loadgroup", False):  # set on the workers of --dist loadgroup
+        return
+    for item in items:
+        names = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                        for mark in item.iter_markers("xdist_group")})
+        suffix = "@" + "_".join(names)
+        if names and not item.nodeid.endswith(suffix):
+            from _pytest.nodeid import NodeId  # pytest 9.2's ids, where the fix is needed
+
+            item._id = NodeId.parse(item.nodeid + suffix)
+
 
 @dataclass(frozen=True)
 class Run:

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from generator.read.yamlsrc import Document, parse_yaml
 from generator.render.numbers import GROUP_SEPARATOR, number_label, number_text
 from generator.site.schema import MAX_INTEGER
-from tests.conftest import write_files
+from tests.conftest import SERIAL, write_files
 from tests.hardening import error_lines, run_cli
 from tests.test_validate import fields_of, problems
 
@@ -77,6 +77,7 @@ def test_integers_up_to_64_bits_are_read_as_integers(plain: str, expected: int) 
     "0x1" + "0" * 16, "0x" + "f" * 4_000, "0x" + "7f" * 50_000, "0o2" + "0" * 22,
     "0o" + "7" * 5_000,
 ])
+@SERIAL  # read within a time bound
 def test_longer_integers_stay_text_and_cost_no_conversion(plain: str) -> None:
     start = time.perf_counter()
     assert read(f"a: {plain}\n") == {"a": plain}

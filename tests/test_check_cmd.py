@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from tests.conftest import REPO, copy_default_site, tree_bytes
+from tests.conftest import REPO, SERIAL, copy_default_site, tree_bytes
 
 
 def test_check_passes_the_default_site_and_writes_nothing(factsheet, tmp_path) -> None:
@@ -20,6 +20,7 @@ def test_check_passes_the_default_site_and_writes_nothing(factsheet, tmp_path) -
     assert not (site / "output").exists()
 
 
+@SERIAL  # checked within a time bound
 def test_check_is_quick_enough_for_an_on_save_hook(tmp_path) -> None:
     site = copy_default_site(tmp_path)
     started = time.monotonic()

@@ -26,7 +26,7 @@ import pytest
 from generator.build import Options, build_site
 from generator.errors import BuildFailed
 from generator.write.staging import remove_leftovers
-from tests.conftest import REPO, copy_case, tree_bytes
+from tests.conftest import REPO, SERIAL, copy_case, tree_bytes
 from tests.hardening import run_cli
 from tests.synthetic import (
     BUSY,
@@ -37,6 +37,7 @@ from tests.synthetic import (
     scratch_folder,
 )
 
+pytestmark = SERIAL  # races builds, and times the output lock's waits
 ROUNDS = int(os.environ.get("FACTSHEET_CONCURRENT_ROUNDS", "2"))
 
 

@@ -19,9 +19,10 @@ import yaml
 
 from generator.read.compose import MAX_EXPANDED_BYTES, MAX_VALUES
 from generator.read.yamlsrc import MAX_BYTES, parse_yaml
-from tests.conftest import copy_case
+from tests.conftest import SERIAL, copy_case
 from tests.hardening import error_lines, run_cli
 
+pytestmark = SERIAL  # checks within a time bound
 ACME = "content/companies/acme.yaml"
 GAZETTE = "content/sources/gazette.yaml"
 QUOTE = "Acme opened a new factory"

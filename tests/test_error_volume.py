@@ -18,9 +18,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.errors import SHOWN_LINE, SHOWN_PER_FILE, Diagnostic, error_at, format_all
-from tests.conftest import copy_case
+from tests.conftest import SERIAL, copy_case
 from tests.hardening import error_lines, run_cli
 
+pytestmark = SERIAL  # reports within a time bound, and times reports against each other
 ACME = "content/companies/acme.yaml"
 QUOTE = "Acme opened a new factory"
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from generator.render import engine as render
-from tests.conftest import REPO, copy_case, tree_bytes, write_files
+from tests.conftest import REPO, SERIAL, copy_case, tree_bytes, write_files
 from tests.hardening import BuiltSite, built_basic_site, error_lines
 
 ACME = "content/companies/acme.yaml"
@@ -54,6 +54,7 @@ def _build_command(site: Path, out: Path) -> list[str]:
             "--quiet"]
 
 
+@SERIAL  # kills builds at timed moments
 def test_a_build_killed_at_any_moment_leaves_the_old_output_whole(tmp_path: Path) -> None:
     site = _big_site(tmp_path, 400)
     out = tmp_path / "out"
@@ -254,6 +255,7 @@ TEMPLATE_FAULTS = {
 }
 
 
+@SERIAL  # refused within a time bound
 @pytest.mark.parametrize("name", sorted(TEMPLATE_FAULTS))
 def test_templates_that_raise_recurse_or_loop(built: BuiltSite, name: str) -> None:
     source, line, message = TEMPLATE_FAULTS[name]
@@ -270,6 +272,7 @@ def test_templates_that_raise_recurse_or_loop(built: BuiltSite, name: str) -> No
         assert lines[0].startswith(f"templates/company.html:{line}:")
 
 
+@SERIAL  # a time limit, within a time bound
 def test_nested_loops_are_stopped_by_the_time_limit(built: BuiltSite,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(render, "PAGE_SECONDS", 1.0)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from generator.link.markup import find_links, markdown_problem, render_markdown
-from tests.conftest import copy_case, tree_bytes, write_files
+from tests.conftest import SERIAL, copy_case, tree_bytes, write_files
 from tests.hardening import (
     BuiltSite,
     audit_html,
@@ -345,6 +345,7 @@ SLOW_MARKDOWN = {
 }
 
 
+@SERIAL  # rendered within a time bound
 @pytest.mark.parametrize("name", sorted(SLOW_MARKDOWN))
 def test_slow_markdown_is_bounded_in_time(name: str) -> None:
     text = SLOW_MARKDOWN[name]
@@ -363,6 +364,7 @@ def test_slow_markdown_is_bounded_in_time(name: str) -> None:
     assert audit_html(name, html) == []
 
 
+@SERIAL  # built within a time bound
 def test_slow_markdown_in_a_build_is_bounded(built_tmp: BuiltSite) -> None:
     text = SLOW_MARKDOWN["deep-quotes"] + "\n\n" + SLOW_MARKDOWN["emphasis-run"]
     built_tmp.write({"content/companies/acme.yaml": "name: Acme\nsummary: "

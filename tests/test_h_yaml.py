@@ -14,6 +14,7 @@ import pytest
 
 from generator.read.compose import MAX_DEPTH, MAX_VALUES
 from generator.read.yamlsrc import MAX_BYTES, parse_yaml
+from tests.conftest import SERIAL
 from tests.hardening import BuiltSite, built_basic_site, error_lines
 
 ACME = "content/companies/acme.yaml"
@@ -344,6 +345,7 @@ def _billion_laughs(levels: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+@SERIAL  # refused within a time bound
 @pytest.mark.parametrize("levels", [6, 9, 30])
 def test_alias_bomb_is_refused_quickly(built: BuiltSite, levels: int) -> None:
     started = time.perf_counter()
@@ -367,6 +369,7 @@ def test_alias_of_a_huge_mapping_repeated_is_refused(built: BuiltSite) -> None:
     "".join(" " * i + "- \n" for i in range(0, 400, 2)) + " " * 400 + "- x\n",
     "".join(" " * i + f"k{i}:\n" for i in range(0, 400, 2)) + " " * 400 + "v: 1\n",
 ], ids=["flow-list", "flow-map", "unclosed", "block-list", "block-map"])
+@SERIAL  # refused within a time bound
 def test_deep_nesting_is_refused_quickly(built: BuiltSite, source: str) -> None:
     started = time.perf_counter()
     err = built.refused({ACME: source})
@@ -374,6 +377,7 @@ def test_deep_nesting_is_refused_quickly(built: BuiltSite, source: str) -> None:
     assert f"nested more than {MAX_DEPTH} levels deep" in err or "YAML syntax error" in err
 
 
+@SERIAL  # refused within a time bound
 def test_file_above_the_size_cap_is_refused(built: BuiltSite) -> None:
     started = time.perf_counter()
     raw = b"name: Acme\nsummary: " + b"x" * MAX_BYTES + b"\n"

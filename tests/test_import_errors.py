@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from tests.conftest import SERIAL
 from tests.hardening import run_cli
 from tests.importsite import content_bytes, csv_text, write_import_site
 
@@ -342,6 +343,7 @@ def test_a_facts_sheet_needs_its_columns(tmp_path: Path, monkeypatch: pytest.Mon
 
 # ------------------------------------------------------------------ scale
 
+@SERIAL  # refused within a time bound
 def test_thousands_of_rows_with_bad_cells_report_every_error_and_write_nothing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rows = [["name", "kind", "population", "region", "founded"]]

@@ -18,8 +18,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.conftest import SERIAL
 from tests.synthetic import SynthSite, assert_trusted, build_references, make_site, scratch_folder
 
+pytestmark = SERIAL  # kills builds at timed moments
 ROUNDS = int(os.environ.get("FACTSHEET_KILL_ROUNDS", "4"))
 SEED = os.environ.get("FACTSHEET_KILL_SEED", "kill")
 # The versions the output goes through, over and over: "base" to "fact" and back changes

@@ -27,9 +27,10 @@ from generator.link.markup import (
     markup_count,
     render_markdown,
 )
-from tests.conftest import copy_case, write_files
+from tests.conftest import SERIAL, copy_case, write_files
 from tests.hardening import audit_html, error_lines, run_cli
 
+pytestmark = SERIAL  # builds within a time bound
 ACME = "content/companies/acme.yaml"
 QUOTE = "Acme opened a new factory"
 LENGTH_ERROR = (f"characters long; the limit is {MAX_MARKDOWN_CHARS:,}: shorten it or split it "

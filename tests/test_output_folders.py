@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from generator.write.staging import MARKER
-from tests.conftest import copy_case, tree_bytes
+from tests.conftest import SERIAL, copy_case, tree_bytes
 from tests.hardening import run_cli
 from tests.synthetic import SynthSite, build_references, make_site, scratch_folder
 
@@ -273,6 +273,7 @@ def small() -> Iterator[SynthSite]:
         yield made
 
 
+@SERIAL  # interrupts builds at timed moments
 def test_ctrl_c_leaves_one_line_and_a_whole_output(small: SynthSite) -> None:
     rng = random.Random("ctrl-c")
     assert small.build("--quiet").returncode == 0

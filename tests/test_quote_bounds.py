@@ -18,7 +18,9 @@ from collections.abc import Callable
 import pytest
 
 from generator.link.quotes import FoldedSource, find_quote, fold_source
+from tests.conftest import SERIAL
 
+pytestmark = SERIAL  # times the quote search against a scan of the text
 MB = 1 << 20
 SCANS_PER_FAILING_QUOTE = 12  # measured about 2 (3.8 ms a quote, 2 ms a scan); before, 25
 _WORDS = ["the", "company", "said", "police", "facial", "recognition", "we", "do", "not",

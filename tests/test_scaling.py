@@ -10,6 +10,9 @@ from benchmarks.peer.convert import write_site
 from benchmarks.synth import make_corpus
 from generator.build import check_site
 from generator.render.batch import render_site
+from tests.conftest import SERIAL
+
+pytestmark = SERIAL  # times a small site's check and render against a large one's
 
 
 def cpu_seconds(site: Path) -> float:

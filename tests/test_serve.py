@@ -21,9 +21,9 @@ from typing import Any, TypeVar
 import pytest
 from tornado.websocket import websocket_connect
 
-from tests.conftest import REPO, copy_default_site
+from tests.conftest import REPO, SERIAL, copy_default_site
 
-pytestmark = pytest.mark.timeout(60)
+pytestmark = [pytest.mark.timeout(60), SERIAL]  # stops servers by signal, times rebuilds
 
 MICROSOFT = "content/companies/microsoft.yaml"
 T = TypeVar("T")

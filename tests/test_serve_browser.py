@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import copy_default_site
+from tests.conftest import SERIAL, copy_default_site
 from tests.test_serve import MICROSOFT, edit, start, wait_until
 
-pytestmark = pytest.mark.timeout(90)
+pytestmark = [pytest.mark.timeout(90), SERIAL]  # a reload within a time bound
 
 
 def test_an_open_tab_reloads_by_itself(browser: Any, tmp_path: Path) -> None:

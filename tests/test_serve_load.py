@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_default_site
+from tests.conftest import SERIAL, copy_default_site
 from tests.test_serve import MICROSOFT, Served, edit, request, start, wait_until
 
-pytestmark = pytest.mark.timeout(90)
+pytestmark = [pytest.mark.timeout(90), SERIAL]  # loads a server, within time bounds
 
 CLIENTS = 200
 SLOW_CLIENTS = 50

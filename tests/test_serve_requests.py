@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.serve.guard import HEADER_SECONDS, MAX_HEADER_BYTES
-from tests.conftest import REPO, copy_default_site
+from tests.conftest import REPO, SERIAL, copy_default_site
 from tests.test_serve import STARTUP_SECONDS, Served, free_port, request, start, wait_until
 
-pytestmark = pytest.mark.timeout(90)
+pytestmark = [pytest.mark.timeout(90), SERIAL]  # answers and time-outs within time bounds
 
 REFUSED = (400, 403, 404)  # what a bad request may get; None below: closed without an answer
 

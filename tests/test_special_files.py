@@ -23,9 +23,10 @@ from pathlib import Path
 import pytest
 
 from generator.read.yamlsrc import MAX_BYTES
-from tests.conftest import REPO, copy_case
+from tests.conftest import REPO, SERIAL, copy_case
 from tests.hardening import error_lines, run_cli
 
+pytestmark = SERIAL  # checks within a time bound
 ROME = "content/cities/rome.yaml"
 CITIES = "content/cities"
 

@@ -21,6 +21,7 @@ from generator.errors import Diagnostic
 from generator.read.compose import compose
 from generator.read.deviations import find_deviation
 from generator.read.yamlsrc import Document, parse_yaml
+from tests.conftest import SERIAL
 from tests.hardening import BuiltSite, built_basic_site, error_lines
 
 PATH = "content/companies/acme.yaml"
@@ -233,6 +234,7 @@ def test_yaml_an_emitter_writes_is_read_back(data: dict[str, Any], flow: bool | 
 # --- the cost: a look at the raw text, a second parse only for suspects ------------------
 
 
+@SERIAL  # timed against a parse
 def test_the_check_is_cheap_on_a_big_clean_file() -> None:
     paragraph = "The department said it would review the use of the system (see item 4). " * 8
     text = "title: A long source\npublisher: Gazette  # a comment\ntext: |\n" \

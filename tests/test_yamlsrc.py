@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from generator.errors import Diagnostic
 from generator.read.compose import MAX_DEPTH, MAX_VALUES
 from generator.read.yamlsrc import MAX_BYTES, Document, parse_yaml
+from tests.conftest import SERIAL
 
 BOM = "\ufeff"
 
@@ -453,6 +454,7 @@ def billion_laughs() -> str:
     return "\n".join(lines) + "\n"
 
 
+@SERIAL  # refused within a time bound
 def test_alias_bomb_is_refused_quickly() -> None:
     start = time.perf_counter()
     line, col, message = problem(billion_laughs())
