@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import pytest
 from tornado.websocket import websocket_connect
 
+from generator.serve.watch import QUIET_MS
 from tests.conftest import REPO, SERIAL, copy_default_site
 
 pytestmark = [pytest.mark.timeout(60), SERIAL]  # stops servers by signal, times rebuilds
@@ -190,21 +191,32 @@ def test_an_edit_is_served_within_seconds(serve_site: Callable[..., Served]) -> 
 
 def test_a_burst_of_saves_is_one_rebuild(serve_site: Callable[..., Served]) -> None:
     served = serve_site()
-    builds = served.count("Built ")
     path = served.site / MICROSOFT
     text = path.read_text(encoding="utf-8")
-    for n in range(5):  # an editor that writes several times, then deletes and renames
-        path.write_text(text.replace("name: Microsoft", f"name: Microsoft {n}"), "utf-8")
-        time.sleep(0.02)
-    spare = path.with_name("microsoft.yaml.new")
-    spare.write_text(text.replace("name: Microsoft", "name: Microsoft final"), "utf-8")
-    path.unlink()
-    spare.rename(path)
-    wait_until(page_has(served, "/companies/microsoft/", "Microsoft final"), 5, "the burst",
-               served)
-    time.sleep(1)  # room for any extra build to show up
+    # A burst is saves less than QUIET_MS apart; on a loaded machine this process may be
+    # paused between two of them for longer, which makes two bursts: then it is tried again.
+    for attempt in range(3):
+        builds, changes = served.count("Built "), served.count("Changed: ")
+        gaps = []
+        for n in range(5):  # an editor that writes several times, then deletes and renames
+            before = time.monotonic()
+            path.write_text(text.replace("name: Microsoft", f"name: Microsoft {n}"), "utf-8")
+            time.sleep(0.02)
+            gaps.append(time.monotonic() - before)
+        before = time.monotonic()
+        spare = path.with_name("microsoft.yaml.new")
+        spare.write_text(text.replace("name: Microsoft", f"name: Microsoft final {attempt}"),
+                         "utf-8")
+        path.unlink()
+        spare.rename(path)
+        gaps.append(time.monotonic() - before)
+        wait_until(page_has(served, "/companies/microsoft/", f"Microsoft final {attempt}"), 5,
+                   "the burst", served)
+        time.sleep(1)  # room for any extra build to show up
+        if max(gaps) < QUIET_MS / 1000:
+            break
     assert served.count("Built ") == builds + 1
-    assert served.count("Changed: ") == 1
+    assert served.count("Changed: ") == changes + 1
 
 
 def test_a_save_right_after_a_reload_reloads_again(serve_site: Callable[..., Served]) -> None:
