@@ -2,7 +2,8 @@
 """factsheet's own timings: builds and dev-server rebuilds of invented sites of N records.
 
     .venv/bin/python benchmarks/run.py [--sizes 1000 10000 100000] [--runs 5] [--dir DIR]
-        [--json PATH] [--factsheet PATH] [--measures full,no-change,one-change,serve-edit]
+        [--json PATH] [--factsheet PATH]
+        [--measures full,no-change,one-change,check-edit,serve-edit]
 
 For each N, benchmarks/synth.py makes a corpus and benchmarks/peer/convert.py writes it as a
 site into DIR/n<N>/, then each measure runs --runs times:
@@ -44,7 +45,7 @@ from builds import BenchError, Result, measure_builds, prepare_site  # noqa: E40
 from synth import split_counts  # noqa: E402
 
 REPO = HERE.parent
-MEASURES = ("full", "no-change", "one-change", "serve-edit")
+MEASURES = ("full", "no-change", "one-change", "check-edit", "serve-edit")
 DEFAULT_SIZES = (1000, 10000, 100000)
 SHM = Path("/dev/shm")
 

@@ -150,7 +150,7 @@ def test_run_py_reports_every_measure(tmp_path: Path) -> None:
          tmp_path / "work", "--json", results, "--factsheet", FACTSHEET, "--timeout", "60"],
         capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    measures = ("full", "no-change", "one-change", "serve-start", "serve-edit")
+    measures = ("full", "no-change", "one-change", "check-edit", "serve-start", "serve-edit")
     for measure in measures:
         assert re.search(rf"^\| 60 \| 61 \| {measure} \| 1 \|", done.stdout, re.M), done.stdout
     data = json.loads(results.read_text(encoding="utf-8"))
