@@ -12,7 +12,7 @@ BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: site test serve check golden docs screenshot bench lock dist clean
+.PHONY: site test serve check golden docs messages screenshot bench lock dist clean
 
 site: $(STAMP)
 	$(BIN)/factsheet build
@@ -36,6 +36,11 @@ golden: $(TEST_STAMP)
 # Regenerate the parts of docs/ made from the code (CLI reference, tables); review the diff.
 docs: $(TEST_STAMP)
 	$(BIN)/python -m tests.docs_generate
+
+# Extract the theme's strings into generator/theme/messages/messages.pot and bring each
+# language's .po up to date with it (new strings empty); then translate them and review the diff.
+messages: $(TEST_STAMP)
+	$(BIN)/python -m tests.messages
 
 # Retake docs/screenshot.png from the default site (needs /usr/bin/chromium).
 screenshot: $(TEST_STAMP)

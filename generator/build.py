@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator.check.validate import validate_records
 from generator.errors import BuildFailed, Diagnostic
+from generator.link.languages import link_translations
 from generator.link.link import link_site
 from generator.read.load import (
     STATIC_DIR,
@@ -25,7 +26,7 @@ from generator.read.load import (
 from generator.read.yamlsrc import parse_yaml
 from generator.render.batch import CheckedSite, Progress, render_site
 from generator.render.engine import THEME_DIR, check_templates, make_environment
-from generator.render.plan import Page, plan_collisions, plan_pages
+from generator.render.plan import Page, plan_collisions, plan_language_pages, plan_pages
 from generator.site.config import CONFIG_FILE, load_config, with_base_url
 from generator.store.cache import (
     BuildCache,
@@ -84,11 +85,14 @@ def check_site(site_dir: Path, base_url: str | None = None, memo: RecordMemo | N
     config = with_base_url(load_config(site_dir), base_url)
     parse = memo.parse if memo else parse_yaml
     content, diagnostics = load_records(site_dir, config.folders, parse)
+    diagnostics += config.notes
     records, problems = validate_records(config, list(content.records), memo)
     diagnostics += problems
     unreadable = content.keys - {r.key for r in records}
     site, problems = link_site(config, records, unreadable, memo)
     diagnostics += problems
+    sites, problems = link_translations(config, records, unreadable, memo)
+    diagnostics += [d for d in problems if d not in diagnostics]  # one error, all languages
     static, problems = _static_files(site_dir)
     diagnostics += problems
     links_out = list_links_out(site_dir / TEMPLATES_DIR, site_dir)
@@ -97,11 +101,14 @@ def check_site(site_dir: Path, base_url: str | None = None, memo: RecordMemo | N
     env = make_environment(site, site_dir) if site and not links_out else None
     if env is not None:
         diagnostics += check_templates(env, site_dir)
-    pages = plan_pages(site) if site else ()
+    translations = tuple((s, make_environment(s, site_dir)) for s in sites) if env else ()
+    pages = (*plan_pages(site), *(p for s in sites for p in plan_language_pages(s))) \
+        if site else ()
     diagnostics += plan_collisions(pages, static)
     if site is None or env is None or any(d.is_error for d in diagnostics):
         raise BuildFailed(diagnostics)
-    return CheckedSite(site, env, pages, tuple(static), tuple(sorted(diagnostics)))
+    return CheckedSite(site, env, pages, tuple(static), tuple(sorted(diagnostics)),
+                       translations)
 
 
 def verify_site(site_dir: Path, jobs: int = 1) -> CheckedSite:

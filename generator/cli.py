@@ -217,11 +217,16 @@ def _say_built(args: argparse.Namespace, out: Path, pages: int, files: int, seco
 
 def _check(args: argparse.Namespace) -> int:
     from generator.build import verify_site
+    from generator.check.translations import untranslated
 
     checked = verify_site(args.site, CORES)
-    if args.strict and checked.warnings:
-        raise BuildFailed([dataclasses.replace(d, severity="error") for d in checked.warnings])
-    _report(checked.warnings, args.quiet)
+    warnings = checked.warnings
+    if args.strict:  # and what a multilingual site has left untranslated
+        site = checked.site
+        warnings += tuple(untranslated(site.config, site.records_in_order()))
+    if args.strict and warnings:
+        raise BuildFailed([dataclasses.replace(d, severity="error") for d in warnings])
+    _report(warnings, args.quiet)
     if not args.quiet:
         print(f"No errors: {len(checked.site.records)} records, {len(checked.pages)} pages.",
               file=sys.stderr)

@@ -117,10 +117,20 @@ def browser():
 GATE_BASE_URL = "https://example.org/facts/"
 
 
+def in_two_languages(site: Path) -> Path:
+    """`site` as a site in English and Spanish (DESIGN §3): its pages, and under es/ the same
+    pages in Spanish, so the gates look at each page kind in both."""
+    config = site / "site.yaml"
+    lines = config.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith("language:")]
+    config.write_text("languages: [en, es]\n" + "".join(kept), encoding="utf-8")
+    return site
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default site built once per session with GATE_BASE_URL, for the quality gates."""
-    site = copy_default_site(tmp_path_factory.mktemp("gates"))
+    site = in_two_languages(copy_default_site(tmp_path_factory.mktemp("gates")))
     out = site.parent / "output"
     code = main(["build", "--site", str(site), "--out", str(out), "--base-url", GATE_BASE_URL,
                  "--quiet"])
@@ -140,8 +150,8 @@ def built_list_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     list, browse, links and timeline-year pages 1 and 2, for the quality gates."""
     from tests.listsite import write_list_site  # it imports this module: import it late
 
-    site = write_list_site(tmp_path_factory.mktemp("gates-list") / "site", LIST_SITE_TOWNS,
-                           LIST_SITE_FIRMS)
+    site = in_two_languages(write_list_site(tmp_path_factory.mktemp("gates-list") / "site",
+                                            LIST_SITE_TOWNS, LIST_SITE_FIRMS))
     out = site.parent / "output"
     code = main(["build", "--site", str(site), "--out", str(out), "--base-url", GATE_BASE_URL,
                  "--quiet", "--no-cache"])
@@ -153,7 +163,7 @@ def built_list_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def built_trust_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """tests/cases/trust built once per session with GATE_BASE_URL: corrections, former
     slugs and their redirects, archived sources, several sources and verdicts."""
-    site = copy_case("trust", tmp_path_factory.mktemp("gates-trust"))
+    site = in_two_languages(copy_case("trust", tmp_path_factory.mktemp("gates-trust")))
     out = site.parent / "output"
     code = main(["build", "--site", str(site), "--out", str(out), "--base-url", GATE_BASE_URL,
                  "--quiet", "--no-cache"])

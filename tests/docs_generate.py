@@ -240,12 +240,15 @@ def _templates_and_variables() -> tuple[str, str]:
         elif kind.startswith("embed-"):
             template = f"`<type>-{_generic(names)}`, else `{_generic(names)}`"
         extra = [f"`{k}` ({_describe_value(v, classes)})" for k, v in context.items()
-                 if k not in ("site", "page", "root")]
+                 if k not in ("site", "page", "root", "shared_root")]
         for key in ("site", "page"):
             _describe_value(context[key], classes)
         lines.append(f"| {_PAGES[kind]} | {template} | {', '.join(extra) or '—'} |")
-    lines += ["", "Every template gets `site` (SiteView), `page` (PageView) and `root` (text: "
-              "the relative path from the page to the site's root, such as `../../`)."]
+    lines += ["", "Every template gets `site` (SiteView), `page` (PageView), `root` (text: "
+              "the relative path from the page to the site's root, such as `../../`) and "
+              "`shared_root` (the same to the root of the whole site, above a multilingual "
+              "site's language folder, where `assets/` and `pagefind/` are; equal to `root` "
+              "in the default language)."]
     reference: list[str] = []
     for name in _class_order(classes):
         cls = classes[name]

@@ -67,6 +67,15 @@ LIST_SITE_PAGES = {
 }
 
 
+# The gate sites are built in two languages (conftest.in_two_languages): every gate also
+# looks at each page kind in Spanish, in the es/ tree.
+SPANISH = "es/"
+for _pages in (KEY_PAGES, TRUST_SITE_PAGES, LIST_SITE_PAGES):
+    # A host serves one 404 page, the default language's: there is no es/404.html.
+    _pages |= {f"{kind} (es)": SPANISH + rel for kind, rel in list(_pages.items())
+               if kind != "404"}
+
+
 def require(root: Path, rel: str) -> Path:
     """The output file `rel`, failing (not skipping) with the feature it waits for if missing."""
     path = root / rel

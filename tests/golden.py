@@ -15,7 +15,7 @@ from generator.urls import SEARCH_BUNDLE
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "golden" / "default"
 # Case sites with a golden tree of their own: tests/cases/<name> -> tests/golden/<name>.
-GOLDEN_CASES = ("trust",)
+GOLDEN_CASES = ("trust", "multilingual")
 
 
 def regenerate() -> None:

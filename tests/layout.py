@@ -22,7 +22,8 @@ PACKAGE = "generator"
 # `read` comes before `site`: site.yaml is read with the same YAML reader as the records, and
 # the reader is handed what it needs of the settings (the type folders) instead of importing them.
 STAGES: dict[str, int] = {
-    "": 0, "errors": 0, "urls": 0,  # the shared vocabulary: the package root, errors, urls
+    # the shared vocabulary: the package root, errors, urls, the mark of translated strings
+    "": 0, "errors": 0, "urls": 0, "i18n": 0,
     "read": 1, "site": 2, "check": 3, "link": 4, "render": 5, "store": 6, "write": 7,
     "build": 8, "serve": 9, "scaffold": 9, "importing": 9, "commands": 10, "cli": 11,
     "__main__": 12,

@@ -25,7 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.read.yamlsrc import Document, parse_yaml
-from generator.render.numbers import GROUP_SEPARATOR, number_label, number_text
+from generator.render.messages import messages_for
+from generator.render.numbers import number_text
+from generator.site.model import Catalog
 from generator.site.schema import MAX_INTEGER
 from tests.conftest import SERIAL, write_files
 from tests.hardening import error_lines, run_cli
@@ -226,7 +228,8 @@ def outputs_of(out: Path, slug: str) -> dict[str, list[str]]:
         (out / "data/city.csv").read_text(encoding="utf-8")))}[slug]
     return {
         "html value": [value for value, _ in shown],
-        "html text": [text.replace(GROUP_SEPARATOR, "") for _, text in shown],
+        # An English site groups digits with commas.
+        "html text": [text.replace(",", "") for _, text in shown],
         "list page": re.findall(r'<data value="([^"]*)"', row),
         "record json": re.findall(r'"(?:population|area)": ([^,\n]+)', record_json)[:2],
         "site json": re.findall(r'"(?:population|area)": ([^,\n]+)', site_json)[:2],
@@ -301,13 +304,15 @@ def test_numbers_are_spelled_as_javascript_spells_them(values: list[float | int]
     assert [number_text(v) for v in values] == json.loads(done.stdout)
 
 
-@pytest.mark.parametrize(("value", "label"), [
-    (30720, "30\u202f720"), (2018, "2018"), (-1234, "-1234"), (-12345, "-12\u202f345"),
-    (3426354, "3\u202f426\u202f354"),
-    (MAX_INTEGER, "9\u202f007\u202f199\u202f254\u202f740\u202f991"),
-    (1234567.125, "1\u202f234\u202f567.125"), (0.000001, "0.000001"), (1e21, "1e+21"),
-    (1e16, "10\u202f000\u202f000\u202f000\u202f000\u202f000"), (-0.0, "0"), (5e-324, "5e-324"),
+@pytest.mark.parametrize(("language", "value", "label"), [
+    ("en", 30720, "30,720"), ("en", 2018, "2,018"), ("en", -12345, "-12,345"),
+    ("en", MAX_INTEGER, "9,007,199,254,740,991"), ("en", 1234567.125, "1,234,567.125"),
+    ("en", 0.000001, "0.000001"), ("en", 1e21, "1e+21"), ("en", -0.0, "0"),
+    ("en", 5e-324, "5e-324"), ("en", 1e16, "10,000,000,000,000,000"),
+    ("de", 1234567.125, "1.234.567,125"), ("es", 25431, "25.431"),
+    ("fr", 3426354.5, "3\u202f426\u202f354,5"), ("de", 0.1 + 0.2, "0,30000000000000004"),
 ])
-def test_pages_group_long_whole_parts_in_threes(value: float, label: str) -> None:
-    assert number_label(value) == label
-    assert number_label(value).replace(GROUP_SEPARATOR, "") == number_text(value)
+def test_pages_write_numbers_as_the_language_does_with_every_digit(
+        language: str, value: float, label: str) -> None:
+    words = messages_for(Catalog(language, language))
+    assert words.number(value) == label

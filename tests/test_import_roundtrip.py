@@ -74,13 +74,12 @@ def _cell(value: Any) -> str:
     """A value as data/<type>.csv spells it (and as the sheet gives it)."""
     if value is None:
         return ""
-    if isinstance(value, list):
-        return "; ".join(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, int | float):
         return number_text(value)
-    return "'" + value if needs_text_mark(value) else value
+    text = "; ".join(value) if isinstance(value, list) else value  # a list is marked whole
+    return "'" + text if needs_text_mark(text) else text
 
 
 def _value(value: Any) -> Any:

@@ -12,11 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.link.collation import alphabet, letter_of
 from generator.render.paging import (
-    LETTERS,
     SHOW_ALL_UP_TO,
     letter_jump,
-    letter_of,
     letter_starts,
     page_numbers,
     pager,
@@ -56,19 +55,31 @@ def test_a_pager_says_which_items_a_page_shows(number: int, total: int, first: i
 
 @pytest.mark.parametrize(("title", "letter"), [
     ("Adampur", "A"), ("zürich", "Z"), ("Ελλάδα", "E"), ("Москва", "M"), ("東京", "D"),
-    ("Île-de-France", "I"), ("123 Main", "#"), ("«Quoted»", "#"), ("  Spaced", "S"), ("", "#")])
+    ("Île-de-France", "I"), ("123 Main", "#"), ("«Quoted»", "#"), ("  Spaced", "S"), ("", "#"),
+    ("Ñandú", "N"), ("Ägypten", "A")])
 def test_a_title_files_under_its_first_letter_in_latin_script(title: str, letter: str) -> None:
-    assert letter_of(title) == letter
+    assert letter_of(title, "en") == letter
+    assert letter_of(title, "de") == letter
 
 
-@given(st.lists(st.text(min_size=0, max_size=6), max_size=60), st.integers(1, 7))
+@pytest.mark.parametrize(("title", "letter"), [
+    ("Ñandú", "Ñ"), ("ñu", "Ñ"), ("N\u0303o", "Ñ"), ("Nube", "N"), ("Ávila", "A")])
+def test_a_spanish_title_files_under_the_letters_of_spanish(title: str, letter: str) -> None:
+    assert letter_of(title, "es") == letter
+    assert alphabet("es").index("Ñ") == alphabet("es").index("N") + 1
+
+
+@given(st.lists(st.text(min_size=0, max_size=6), max_size=60), st.integers(1, 7),
+       st.sampled_from(["en", "es", "de"]))
 def test_each_letter_leads_to_the_page_and_row_of_its_first_title(titles: list[str],
-                                                                  size: int) -> None:
-    starts = letter_starts(titles)
-    jump = letter_jump(starts, size, lambda n: f"p{n}")
-    assert [j.letter for j in jump] == [x for x in LETTERS if x != "#" or "#" in starts]
+                                                                  size: int, language: str
+                                                                  ) -> None:
+    starts = letter_starts(titles, language)
+    jump = letter_jump(starts, size, lambda n: f"p{n}", language)
+    assert [j.letter for j in jump] == [x for x in alphabet(language)
+                                        if x != "#" or "#" in starts]
     for j in jump:
-        firsts = [i for i, t in enumerate(titles) if letter_of(t) == j.letter]
+        firsts = [i for i, t in enumerate(titles) if letter_of(t, language) == j.letter]
         if not firsts:
             assert j.url == ""
         else:

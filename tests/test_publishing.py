@@ -15,11 +15,15 @@ from generator.check.validate import Fact, Record
 from generator.read.yamlsrc import Document
 from generator.render import feeds, timeline
 from generator.render.jsonld import schema_type, script_json
+from generator.render.messages import messages_for
 from generator.render.outputs import render_file
 from generator.render.plan import Page, plan_pages
+from generator.site.model import ENGLISH as ENGLISH_CATALOG
 from generator.site.model import TypeSpec
 from generator.write import pagefind as search
 from tests.conftest import copy_case, write_files
+
+ENGLISH = messages_for(ENGLISH_CATALOG)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -54,7 +58,7 @@ def year_page(year: str) -> str:
 
 def test_chart_spans_the_years_and_says_what_it_shows() -> None:
     chart = timeline.chart(timeline.dated_facts([record("a", "2018", "2018", "2020-06-11")]),
-                           year_page)
+                           year_page, ENGLISH)
     assert chart is not None
     assert chart.unit == "year"
     assert [t.label for t in chart.ticks] == ["2018", "2019", "2020"]
@@ -63,19 +67,20 @@ def test_chart_spans_the_years_and_says_what_it_shows() -> None:
     assert [(b.count, b.url) for b in chart.bars] == [(2, "2018/index.html"),
                                                      (1, "2020/index.html")]
     assert chart.description == "3 dated facts in 2 years from 2018 to 2020; the most in 2018 (2)."
-    assert timeline.chart([], year_page) is None
+    assert timeline.chart([], year_page, ENGLISH) is None
 
 
 def test_dates_of_one_year_share_its_bar() -> None:
     chart = timeline.chart(timeline.dated_facts([record("a", "2020-06-11", "2020-06", "2020")]),
-                           year_page)
+                           year_page, ENGLISH)
     assert chart is not None
     assert [(b.count, b.label, b.url) for b in chart.bars] == [
         (3, "2020: 3 facts", "2020/index.html")]
 
 
 def test_long_spans_label_fewer_years() -> None:
-    chart = timeline.chart(timeline.dated_facts([record("a", "1900", "2020")]), year_page)
+    chart = timeline.chart(timeline.dated_facts([record("a", "1900", "2020")]), year_page,
+                           ENGLISH)
     assert chart is not None
     assert chart.unit == "decade"
     # 121 years, labelled where their decades start (1900, 1910, … 2030), never year by year.

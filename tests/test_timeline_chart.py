@@ -17,11 +17,15 @@ from hypothesis import strategies as st
 from generator.check.validate import Fact, Record
 from generator.read.yamlsrc import Document
 from generator.render import timeline
+from generator.render.messages import messages_for
 from generator.render.timeline import Chart
+from generator.site.model import ENGLISH as ENGLISH_CATALOG
 from tests.conftest import copy_case, write_files
 from tests.hardening import run_cli
 
 SIZES = {"year": 1, "decade": 10, "century": 100}
+
+ENGLISH = messages_for(ENGLISH_CATALOG)
 
 
 def facts_on(dates: list[str]) -> list[timeline.DatedFact]:
@@ -99,7 +103,7 @@ def assert_bars(chart: Chart, dates: list[str], size: int) -> None:
         first = min(d[:4] for d in in_bucket)
         assert (bar.count, bar.year, bar.url) == (len(in_bucket), first, year_page(first))
         name = {1: first, 10: f"{first[:3]}0s", 100: f"{first[:2]}00–{first[:2]}99"}[size]
-        assert bar.label == f"{name}: {len(in_bucket)} fact{'s' * (len(in_bucket) != 1)}"
+        assert bar.label == f"{name}: {len(in_bucket):,} fact{'s' * (len(in_bucket) != 1)}"
         assert int(first) // size == key
 
 
@@ -157,14 +161,14 @@ def assert_labels(chart: Chart) -> None:
 @pytest.mark.parametrize("name", list(SPANS))
 def test_a_chart_of_any_span_is_sound(name: str) -> None:
     dates, unit = SPANS[name]
-    chart = timeline.chart(facts_on(dates), year_page)
+    chart = timeline.chart(facts_on(dates), year_page, ENGLISH)
     assert_sound(chart, dates)
     assert chart is not None and chart.unit == unit
 
 
 @pytest.mark.parametrize("name", ["one fact", "one day", "one year"])
 def test_a_single_year_is_one_labelled_bar_of_full_height(name: str) -> None:
-    chart = timeline.chart(facts_on(SPANS[name][0]), year_page)
+    chart = timeline.chart(facts_on(SPANS[name][0]), year_page, ENGLISH)
     assert chart is not None
     (bar,) = chart.bars
     assert [t.label for t in chart.ticks] == [bar.year]
@@ -175,7 +179,7 @@ def test_a_single_year_is_one_labelled_bar_of_full_height(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["ten years", "150 years, sparse", "150 years, dense"])
 def test_short_and_decade_spans_print_every_count(name: str) -> None:
-    chart = timeline.chart(facts_on(SPANS[name][0]), year_page)
+    chart = timeline.chart(facts_on(SPANS[name][0]), year_page, ENGLISH)
     assert chart is not None
     assert [c.text for c in chart.counts] == [str(bar.count) for bar in chart.bars]
 
@@ -186,7 +190,7 @@ def test_short_and_decade_spans_print_every_count(name: str) -> None:
     (["1050", "1077", "1981", "1999"], "century", ["1050", "1981"]),
 ])
 def test_only_years_with_facts_are_linked(dates: list[str], unit: str, links: list[str]) -> None:
-    chart = timeline.chart(facts_on(dates), year_page)
+    chart = timeline.chart(facts_on(dates), year_page, ENGLISH)
     assert chart is not None
     assert chart.unit == unit
     assert [bar.url for bar in chart.bars] == [year_page(year) for year in links]
@@ -197,8 +201,10 @@ def test_the_chart_does_not_depend_on_the_order_of_facts(name: str) -> None:
     dates = SPANS[name][0]
     shuffled = list(facts_on(dates))
     random.Random(len(dates)).shuffle(shuffled)
-    assert timeline.chart(shuffled, year_page) == timeline.chart(facts_on(dates), year_page)
-    assert timeline.describe(shuffled) == timeline.describe(facts_on(dates))
+    assert timeline.chart(shuffled, year_page, ENGLISH) == timeline.chart(facts_on(dates),
+                                                                          year_page, ENGLISH)
+    assert timeline.describe(shuffled, ENGLISH) == timeline.describe(facts_on(dates),
+                                                                     ENGLISH)
 
 
 @pytest.mark.parametrize(("dates", "sentence"), [
@@ -211,16 +217,16 @@ def test_the_chart_does_not_depend_on_the_order_of_facts(name: str) -> None:
      "5 dated facts in 3 years from 1891 to 2025; at most 2 in one year (2 years have as many)."),
 ])
 def test_the_summary_is_one_sentence(dates: list[str], sentence: str) -> None:
-    assert timeline.describe(facts_on(dates)) == sentence
+    assert timeline.describe(facts_on(dates), ENGLISH) == sentence
 
 
 def test_the_summary_stays_short_at_any_number_of_years() -> None:
     for dates in (every_year(1000, 2999), every_year(1000, 2999) + ["1500"] * 9):
-        assert len(timeline.describe(facts_on(dates))) < 120
+        assert len(timeline.describe(facts_on(dates), ENGLISH)) < 120
 
 
 def test_no_dated_fact_no_chart() -> None:
-    assert timeline.chart([], year_page) is None
+    assert timeline.chart([], year_page, ENGLISH) is None
 
 
 @st.composite
@@ -250,14 +256,15 @@ def date_sets(draw: st.DrawFn) -> list[str]:
 @settings(max_examples=400, deadline=None, derandomize=True)
 @given(date_sets())
 def test_random_date_sets_give_sound_charts(dates: list[str]) -> None:
-    assert_sound(timeline.chart(facts_on(dates), year_page), dates)
+    assert_sound(timeline.chart(facts_on(dates), year_page, ENGLISH), dates)
 
 
 @settings(max_examples=100, deadline=None, derandomize=True)
 @given(date_sets())
 def test_random_date_sets_give_the_same_chart_twice(dates: list[str]) -> None:
     facts = facts_on(dates)
-    assert timeline.chart(facts, year_page) == timeline.chart(list(facts), year_page)
+    assert timeline.chart(facts, year_page, ENGLISH) == timeline.chart(list(facts), year_page,
+                                                                       ENGLISH)
 
 
 # --- the built page ------------------------------------------------------------------------
@@ -314,14 +321,14 @@ def test_the_timeline_page_links_each_bar_and_year_to_its_page(tmp_path: Path,
     page = TimelinePage()
     page.feed(html)
     years = sorted({d[:4] for d in dates})
-    chart = timeline.chart(facts_on(dates), year_page)
+    chart = timeline.chart(facts_on(dates), year_page, ENGLISH)
     assert chart is not None
     assert page.chart_links == [bar.url for bar in chart.bars]
     assert page.list_links == [year_page(year) for year in years]
     for link in page.chart_links + page.list_links:
         assert (out / "timeline" / link).is_file(), link
     # The summary is printed once (the caption); the chart points to it, with no <desc>.
-    summary = timeline.describe(facts_on(dates))
+    summary = timeline.describe(facts_on(dates), ENGLISH)
     assert "".join(page.text).count(summary) == 1
     assert "desc" not in page.tags and 'aria-describedby="timeline-summary"' in html
     assert html.count(f'<title>{chart.bars[0].label}</title>') == 1

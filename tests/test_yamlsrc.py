@@ -498,7 +498,9 @@ def test_non_scalar_mapping_key_is_refused(source: str, expected: tuple[int, int
 
 # PyYAML's emitter writes NEL (U+0085) raw with allow_unicode and cannot read it back itself.
 # Control characters are refused by design, so values are made without them.
-CHARS = st.characters(blacklist_characters="\x85", blacklist_categories=("Cs", "Cc"))
+# What the reader takes as text: not NEL, nor the noncharacters U+FFFE and U+FFFF, which YAML
+# leaves out of its character set and read/compose.py refuses (as it does control characters).
+CHARS = st.characters(blacklist_characters="\x85\ufffe\uffff", blacklist_categories=("Cs", "Cc"))
 KEY_TEXT = st.text(CHARS, max_size=8)
 SCALARS = (st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**63 - 1)
            | st.floats(allow_nan=False, allow_infinity=False) | st.text(CHARS, max_size=20))

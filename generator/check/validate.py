@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from generator.check.refhints import add_title_hints
+from generator.check.translations import Translation, split_languages
 from generator.check.trust import trust_problems
 from generator.errors import Diagnostic
 from generator.read.load import RawRecord
@@ -69,10 +71,13 @@ class Record:
     aliases: tuple[str, ...] = ()  # former slugs, whose addresses redirect here
     updated: str | None = None
     corrections: tuple[Correction, ...] = ()  # in the order written
+    # A multilingual site's texts in its further languages; `fields` and `facts` hold the
+    # default language's.
+    translations: tuple[Translation, ...] = ()
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return Record, (self.type, self.slug, self.title, self.fields, self.facts, self.doc,
-                        self.aliases, self.updated, self.corrections)
+                        self.aliases, self.updated, self.corrections, self.translations)
 
     @property
     def key(self) -> str:
@@ -106,16 +111,21 @@ def validate_records(config: SiteConfig, raw_records: list[RawRecord],
     def validate(raw: RawRecord) -> tuple[Record | None, list[Diagnostic]]:
         if raw.type not in validators:  # made only when a record of the type needs checking
             validators[raw.type] = make_validator(record_schema(config.type(raw.type)))
-        problems = schema_problems(raw.doc, validators[raw.type])
-        if not isinstance(raw.doc.data, dict):
+        data, translations, mistakes = split_languages(config, config.type(raw.type), raw.doc)
+        doc = raw.doc if data is raw.doc.data else Document(raw.doc.path, raw.doc.text, data)
+        problems = schema_problems(doc, validators[raw.type])
+        if not isinstance(data, dict):
             return None, [p.diagnostic for p in problems]
-        record = _typed_record(config, raw, {_faulty_part(p.keypath) for p in problems})
-        return record, [p.diagnostic for p in problems] + trust_problems(config, raw.type,
-                                                                         raw.doc)
+        record = _typed_record(config, raw, data, {_faulty_part(p.keypath) for p in problems})
+        record = dataclasses.replace(record, translations=translations) if translations \
+            else record
+        return record, mistakes + [p.diagnostic for p in problems] + trust_problems(
+            config, raw.type, doc)
 
     records: list[Record] = []
     diagnostics: list[Diagnostic] = []
-    types = repr((config.types, config.ratings)).encode()  # what a record is checked against
+    # What a record is checked against.
+    types = repr((config.types, config.ratings, config.language, config.languages)).encode()
     for raw in raw_records:
         record, problems = memo.validate(types, raw, validate) if memo else validate(raw)
         diagnostics.extend(problems)
@@ -130,9 +140,9 @@ def _faulty_part(keypath: KeyPath) -> KeyPath:
     return keypath[:2] if keypath[:1] == ("facts",) else keypath[:1]
 
 
-def _typed_record(config: SiteConfig, raw: RawRecord, faulty: set[KeyPath]) -> Record:
+def _typed_record(config: SiteConfig, raw: RawRecord, data: dict[str, Any],
+                  faulty: set[KeyPath]) -> Record:
     type_spec = config.type(raw.type)
-    data: dict[str, Any] = raw.doc.data
     fields = {f.name: data[f.name] for f in type_spec.fields
               if data.get(f.name) is not None and (f.name,) not in faulty}
     items = data.get("facts") if ("facts",) not in faulty else None

@@ -6,14 +6,15 @@ import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 
-from generator.check.validate import Record
+from generator.i18n import N_
 from generator.site.model import SiteConfig
 from generator.site.schema import FIELD_TYPES
 
-ABOUT_LABEL = "Facts about it"
-MENTION_LABEL = "Mentioned in"
-CITED_LABEL = "Cited in"
-CLAIMS_LABEL = "Claims checked"
+ABOUT_LABEL = N_("Facts about it")
+MENTION_LABEL = N_("Mentioned in")
+CITED_LABEL = N_("Cited in")
+CLAIMS_LABEL = N_("Claims checked")
+BUILT_IN_LABELS = frozenset({ABOUT_LABEL, MENTION_LABEL, CITED_LABEL, CLAIMS_LABEL})
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -45,11 +46,6 @@ class Edges:
             self.by_target[target][label].add(link)
 
 
-def title_order(record: Record) -> tuple[str, str]:
-    """Sort key: by title as a reader would alphabetise it, then by slug."""
-    return record.title.casefold(), record.slug
-
-
 def label_rank(config: SiteConfig) -> dict[str, int]:
     """Declared inverse labels first, in declaration order, then the built-in ones."""
     order = [f.inverse or t.plural for t in config.types for f in t.fields
@@ -59,10 +55,11 @@ def label_rank(config: SiteConfig) -> dict[str, int]:
 
 
 def group_backlinks(labels: dict[str, set[Backlink]], rank: dict[str, int],
-                    records: dict[str, Record]) -> tuple[BacklinkGroup, ...]:
-    """The groups of one target's backlinks, ranked by label, each in title order."""
-    def link_order(link: Backlink) -> tuple[tuple[str, str], int]:
-        return title_order(records[link.record]), link.fact
+                    order: dict[str, int]) -> tuple[BacklinkGroup, ...]:
+    """The groups of one target's backlinks, ranked by label, each in title order (`order`:
+    each record's place among the site's titles, collation.ranks)."""
+    def link_order(link: Backlink) -> tuple[int, int]:
+        return order[link.record], link.fact
 
     return tuple(BacklinkGroup(label, tuple(sorted(labels[label], key=link_order)))
                  for label in sorted(labels, key=lambda lbl: (rank.get(lbl, len(rank)), lbl)))

@@ -19,7 +19,7 @@ from generator.link.backlinks import MENTION_LABEL as MENTION_LABEL
 from generator.link.backlinks import Backlink as Backlink
 from generator.link.backlinks import BacklinkGroup as BacklinkGroup
 from generator.link.backlinks import Edges, group_backlinks, label_rank
-from generator.link.backlinks import title_order as title_order
+from generator.link.collation import ranks
 from generator.link.facets import find_facets
 from generator.link.folding import FoldedSource, fold_source
 from generator.link.markup import MarkupBudget, classify_link, find_links
@@ -53,9 +53,11 @@ def link_site(config: SiteConfig, records: list[Record], broken: frozenset[str] 
     grouped: dict[str, list[Record]] = {t.name: [] for t in config.types}
     for record in linked:
         grouped[record.type].append(record)
-    by_type = {name: tuple(sorted(group, key=title_order)) for name, group in grouped.items()}
+    order = ranks(((r.key, r.title) for r in linked), config.language)
+    by_type = {name: tuple(sorted(group, key=lambda r: order[r.key]))
+               for name, group in grouped.items()}
     rank = label_rank(config)
-    backlinks = {target: group_backlinks(labels, rank, records_by_key)
+    backlinks = {target: group_backlinks(labels, rank, order)
                  for target, labels in linker.edges.by_target.items()}
     facets, problems = find_facets(config, by_type, records_by_key)
     if problems:

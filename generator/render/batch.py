@@ -43,6 +43,14 @@ class CheckedSite:
     pages: tuple[Page, ...]
     static: tuple[StaticFile, ...]
     warnings: tuple[Diagnostic, ...]
+    # A multilingual site's further languages: each one's site, and its templates' set-up.
+    translations: tuple[tuple[Site, jinja2.Environment], ...] = ()
+
+    def made_by(self, page: Page) -> tuple[Site, jinja2.Environment]:
+        """The site and the template set-up that make `page`: those of its language."""
+        if page.language:
+            return next(t for t in self.translations if t[0].config.language == page.language)
+        return self.site, self.env
 
     def record_pages(self) -> list[str]:
         """The output paths of the record pages: what the search index is made from."""
@@ -104,7 +112,8 @@ def _made(work: _Work, jobs: int) -> Iterator[RenderedPage | WrittenPage | Diagn
 
 
 def _make(work: _Work, page: Page) -> RenderedPage | WrittenPage | Diagnostic:
-    rendered = render_page(work.checked.env, work.checked.site, page, work.site_dir)
+    site, env = work.checked.made_by(page)
+    rendered = render_page(env, site, page, work.site_dir)
     if work.write is None or isinstance(rendered, Diagnostic):
         return rendered
     return WrittenPage(rendered.path, work.write(rendered.path, rendered.content),

@@ -86,7 +86,7 @@ def cite_view(site: Site, key: str, path: str) -> CiteView:
     record = site.records[key]
     title, site_title = _one_line(record.title), _one_line(site.config.title)
     updated = record.updated or ""
-    label = format_date(updated) if updated else ""
+    label = format_date(updated, site.config.catalog) if updated else ""
     public = public_url(site, key)
     page = site.page_path(key)
     url_text = public or page.removesuffix(urls.PAGE_FILE)

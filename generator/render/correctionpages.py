@@ -10,8 +10,8 @@ from generator import urls
 from generator.check.validate import Correction, Record
 from generator.link.link import Site
 from generator.render import feeds
-from generator.render.formats import format_date
 from generator.render.linkview import LinkView
+from generator.render.messages import words
 from generator.render.paging import page_items, pager
 from generator.render.plan import EVERYTHING, Page
 from generator.render.trustviews import correction_anchor
@@ -39,13 +39,16 @@ def site_corrections(site: Site) -> list[tuple[Record, Correction]]:
 def corrections_context(builder: PageBuilder, page: Page) -> tuple[str, str, dict[str, Any]]:
     """Page `page.number` of every correction of the site."""
     site = builder.site
+    say = words(site.config)
     every = site_corrections(site)
     shown = page_items(every, page.number, site.config.page_size)
     items = tuple(SiteCorrection(builder.link(r.key), builder.record_url(
-        r.key, correction_anchor(c.number)), c.date, format_date(c.date), c.text)
+        r.key, correction_anchor(c.number)), c.date, say.date(c.date), c.text)
         for r, c in shown)
-    title = "Corrections" if page.number == 1 else f"Corrections (page {page.number})"
-    return title, f"Every correction made to the fact sheets of {site.config.title}.", {
+    title = say.gettext("Corrections") if page.number == 1 else say.gettext(
+        "Corrections (page %(n)s)") % {"n": say.number(page.number)}
+    return title, say.gettext("Every correction made to the fact sheets of %(site)s.") % {
+        "site": site.config.title}, {
         "corrections": items, "feed_url": builder.url(urls.CORRECTIONS_FEED)
         if site.config.base_url else "",
         "pager": pager(page.number, len(every), site.config.page_size,
@@ -56,14 +59,17 @@ def corrections_feed(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
     """The Atom feed of the newest corrections."""
     config = site.config
     assert config.base_url
+    say = words(config)
     entries = []
     for record, c in site_corrections(site)[:feeds.FEED_ENTRIES]:
         page_url = urls.absolute(config.base_url, site.page_path(record.key))
-        title = feeds.feed_title(f"Correction: {record.title}", c.text)
+        title = feeds.feed_title(say.gettext("Correction: %(title)s") % {
+            "title": record.title}, c.text)
         entries.append(feeds.FeedEntry(
             f"{page_url}#correction-{c.date}-{c.number}", c.date, title,
             f"{page_url}#{correction_anchor(c.number)}", f"<p>{escape(c.text)}</p>",
             config.type(record.type).label))
-    return feeds.atom_feed(f"{config.title}: corrections", config.description,
+    return feeds.atom_feed(say.gettext("%(site)s: corrections") % {"site": config.title},
+                           config.description,
                            config.language, config.base_url, entries,
                            urls.CORRECTIONS_FEED), EVERYTHING  # any record may add one

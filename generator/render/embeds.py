@@ -17,6 +17,7 @@ from generator import urls
 from generator.check.validate import Fact, Record
 from generator.link.link import Site
 from generator.render.listpages import Context
+from generator.render.messages import words
 from generator.render.plan import Page
 from generator.render.text import markdown_filter, markdown_text, shorten
 from generator.render.views import FactView, PageBuilder
@@ -82,8 +83,10 @@ def embed_record_context(builder: PageBuilder, page: Page) -> Context:
     record = builder.site.records[page.key]
     card = _card(builder, record, record.facts[:EMBED_FACTS])
     facts = len(record.facts)
-    return record.title, f"{facts} sourced fact{'s' * (facts != 1)} on {record.title}.", \
-        {"card": card}
+    say = words(builder.site.config)
+    return record.title, say.ngettext(
+        "%(n)s sourced fact on %(title)s.", "%(n)s sourced facts on %(title)s.", facts) % {
+        "n": say.number(facts), "title": record.title}, {"card": card}
 
 
 def embed_fact_context(builder: PageBuilder, page: Page) -> Context:
@@ -92,8 +95,9 @@ def embed_fact_context(builder: PageBuilder, page: Page) -> Context:
     fact = record.facts[page.number - 1]
     card = _card(builder, record, (fact,))
     text = markdown_text(builder.site)(fact.text, True)
-    return f"{record.title}: fact {fact.number}", shorten(text), {"card": card,
-                                                                  "fact": card.facts[0]}
+    title = words(builder.site.config).gettext("%(title)s: fact %(n)s") % {
+        "title": record.title, "n": fact.number}
+    return title, shorten(text), {"card": card, "fact": card.facts[0]}
 
 
 def _card(builder: PageBuilder, record: Record, facts: tuple[Fact, ...]) -> CardView:
@@ -127,11 +131,16 @@ def embed_code(builder: PageBuilder, record: Record) -> EmbedCode | None:
     first = address(urls.embed_fact(folder, record.slug, 1))
     # Fact 1's address, cut around its number: "…/microsoft/" "1" "/".
     head, tail = first.rsplit("/1/", 1)
-    parts = (f'<iframe src="{escape(head)}/', f'/{escape(tail)}" title="Fact ',
-             f' on {escape(named)}" width="100%" height="', f'" {_FRAME_REST}')
+    say = words(site.config)
+    # The frame's title cut where the number goes, as the address is.
+    before, after = (say.gettext("Fact %(n)s on %(name)s") % {"n": "\x00", "name": named}
+                     ).split("\x00", 1)
+    parts = (f'<iframe src="{escape(head)}/', f'/{escape(tail)}" title="{escape(before)}',
+             f'{escape(after)}" width="100%" height="', f'" {_FRAME_REST}')
     heights = tuple((fact.number, card_height(site, record, (fact,))) for fact in record.facts)
-    return EmbedCode(builder.url(card), bool(base), builder.url(urls.EMBED_SCRIPT),
-                     iframe(address(card), f"Facts on {named}", height), height,
+    return EmbedCode(builder.url(card), bool(base), builder.shared + urls.EMBED_SCRIPT,
+                     iframe(address(card), say.gettext("Facts on %(name)s") % {"name": named},
+                            height), height,
                      fact_code(parts, 1, heights[0][1]), parts, heights)
 
 

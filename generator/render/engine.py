@@ -22,11 +22,11 @@ from markupsafe import Markup
 from generator.errors import Diagnostic, did_you_mean, error_at
 from generator.link.link import Site
 from generator.read.load import TEMPLATES_DIR
-from generator.render import pages, views
-from generator.render.numbers import number_label
+from generator.render import pages, viewmodels
+from generator.render.messages import messages_for
 from generator.render.outputs import render_file
 from generator.render.pages import page_context
-from generator.render.plan import HTML_KINDS, Page, template_names
+from generator.render.plan import HTML_KINDS, Page, in_tree, template_names
 from generator.render.sandbox import SiteSandbox
 from generator.render.templatefiles import (
     TEMPLATE_SUFFIXES,
@@ -39,8 +39,9 @@ from generator.render.text import markdown_filter
 THEME_DIR = Path(__file__).parent.parent / "theme"
 # What each kind of object handed to templates holds, for "did you mean" hints.
 _VIEW_FIELDS = {cls.__name__: [f.name for f in dataclasses.fields(cls)]
-                for module in (views, pages) for cls in vars(module).values()
+                for module in (viewmodels, pages) for cls in vars(module).values()
                 if isinstance(cls, type) and dataclasses.is_dataclass(cls)}
+I18N = "jinja2.ext.i18n"  # {% trans %} and _() in templates (render/messages.py)
 PAGE_SECONDS = 30.0  # a page that takes longer to render is stuck in a loop
 
 
@@ -115,7 +116,14 @@ def make_environment(site: Site, site_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
         bytecode_cache=_COMPILED,
+        extensions=[I18N],
     )
+    words = messages_for(site.config.catalog)
+    # newstyle: a translation is escaped like any other value, and fills in %(name)s itself.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        words.gettext, words.ngettext, newstyle=True)
+    # `_` is gettext itself, not the extension's alias that looks gettext up on every call.
+    env.globals["_"] = env.globals["gettext"]
     to_html = markdown_filter(site)
 
     # markdown-it escapes raw HTML, so its output is safe to mark as such.
@@ -129,7 +137,7 @@ def make_environment(site: Site, site_dir: Path) -> jinja2.Environment:
 
     env.filters["markdown"] = markdown
     env.filters["markdown_inline"] = markdown_inline
-    env.filters["count"] = number_label
+    env.filters["count"] = words.number
     return env
 
 
@@ -158,9 +166,10 @@ def check_templates(env: jinja2.Environment, site_dir: Path) -> list[Diagnostic]
 def render_page(env: jinja2.Environment, site: Site, page: Page, site_dir: Path
                 ) -> RenderedPage | Diagnostic:
     """Render one page; a template problem comes back as a Diagnostic at its template line."""
+    path, page = page.path, in_tree(page, site)
     if page.kind not in HTML_KINDS:
         content, used = render_file(site, page)
-        return RenderedPage(page.path, content, used)
+        return RenderedPage(path, content, used)
     context, used = page_context(site, page)
     candidates = template_names(site, page)
     try:
@@ -180,7 +189,7 @@ def render_page(env: jinja2.Environment, site: Site, page: Page, site_dir: Path
         return _syntax_error(exc, site_dir)
     except Exception as exc:  # a template raised: report where, never a traceback
         return _runtime_error(exc, site_dir, context, env)
-    return RenderedPage(page.path, text.encode("utf-8"), used, used_templates)
+    return RenderedPage(path, text.encode("utf-8"), used, used_templates)
 
 
 @functools.lru_cache(maxsize=256)
@@ -203,7 +212,8 @@ def templates_used(env: jinja2.Environment, name: str) -> frozenset[str]:
 
 
 # Only parses, for the names a template refers to; the syntax is that of make_environment's.
-_PARSER = jinja2.Environment(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+_PARSER = jinja2.Environment(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             extensions=[I18N])
 
 
 @functools.lru_cache(maxsize=256)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from generator.render.numbers import NUMBER_TYPES, number_label
+from generator.render.messages import Messages, messages_for
+from generator.render.numbers import NUMBER_TYPES
+from generator.site.model import ENGLISH, Catalog
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 
 
@@ -31,19 +31,16 @@ def split_paragraphs(text: str) -> tuple[str, ...]:
     return tuple(text[a:b] for a, b in paragraph_spans(text))
 
 
-def format_date(date: str) -> str:
-    """'11 June 2020', 'June 2020' or '2020' for a full or partial ISO date."""
-    parts = date.split("-")
-    if len(parts) == 1:
-        return parts[0]
-    month = MONTHS[int(parts[1]) - 1]
-    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
+def format_date(date: str, catalog: Catalog = ENGLISH) -> str:
+    """'June 11, 2020', '11. Juni 2020', 'junio de 2020' or '2020' for a full or partial ISO
+    date, in the catalog's language."""
+    return messages_for(catalog).date(date)
 
 
-def format_value(field_type: str, value: Any) -> str:
+def format_value(field_type: str, value: Any, say: Messages) -> str:
     """A scalar field's value as a reader should see it."""
     if field_type == "date":
-        return format_date(value)
+        return say.date(value)
     if field_type in NUMBER_TYPES:
-        return number_label(value)
+        return say.number(value)
     return str(value)

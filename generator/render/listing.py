@@ -43,7 +43,8 @@ class Listings:
                       ) -> dict[str, int]:
         """The A–Z starts of the listing named `listing`, whose rows are `records`."""
         if listing not in self._starts:
-            self._starts[listing] = letter_starts([r.title for r in records])
+            self._starts[listing] = letter_starts([r.title for r in records],
+                                                  self.site.config.language)
         return self._starts[listing]
 
     def facet_value(self, type_name: str, field: str, slug: str) -> FacetValue:

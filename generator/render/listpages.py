@@ -9,6 +9,7 @@ from typing import Any
 from generator import urls
 from generator.check.validate import Record
 from generator.render.listing import listings
+from generator.render.messages import Messages, words
 from generator.render.pageset import FACET_VALUES_PER_PAGE, group_slugs, one_type
 from generator.render.paging import Pager, letter_anchor, letter_jump, page_items, pager
 from generator.render.plan import Page
@@ -61,14 +62,17 @@ def type_summary(builder: PageBuilder, type_name: str) -> TypeSummary:
 def list_context(builder: PageBuilder, page: Page) -> Context:
     """Page `page.number` of the table of every record of a type."""
     t = builder.site.config.type(page.key)
-    browse = tuple(ValueLink(f"By {f.label.lower()}", builder.url(urls.facet_index(t.folder,
-                                                                                     f.name)))
+    say = words(builder.site.config)
+    browse = tuple(ValueLink(say.gettext("By %(field)s") % {"field": f.label.lower()},
+                             builder.url(urls.facet_index(t.folder, f.name)))
                    for f in builder.site.config.facets(t.name))
-    title = _numbered(t.plural, page)
-    return title, f"{t.plural} in {builder.site.config.title}", {
+    title = _numbered(t.plural, page, say)
+    which = say.gettext("in %(site)s") % {"site": builder.site.config.title}
+    return title, say.gettext("%(plural)s in %(site)s") % {
+        "plural": t.plural, "site": builder.site.config.title}, {
         **_table(builder, page, builder.site.by_type[t.name],
                  lambda n: builder.url(urls.list_page(t.folder, n))),
-        "heading": t.plural, "which": f"in {builder.site.config.title}", "browse": browse,
+        "heading": t.plural, "which": which, "browse": browse,
         "up": NO_LINK}
 
 
@@ -85,8 +89,11 @@ def facet_index_context(builder: PageBuilder, page: Page) -> Context:
             builder.record_url(f"{spec.to}:{value.slug}")
     links = tuple(ValueLink(v.label, builder.url(urls.facet_page(t.folder, spec.name, v.slug)),
                             len(v.keys)) for v in shown)
-    heading = f"{t.plural} by {spec.label.lower()}"
-    return _numbered(heading, page), f"{heading} in {site.config.title}", {
+    say = words(site.config)
+    names = {"plural": t.plural, "field": spec.label.lower(), "site": site.config.title}
+    heading = say.gettext("%(plural)s by %(field)s") % names
+    return _numbered(heading, page, say), say.gettext("%(plural)s by %(field)s in %(site)s") % \
+        names, {
         "type": type_summary(builder, t.name), "heading": heading, "field": spec.label,
         "values": links, "pager": pager(page.number, len(values), FACET_VALUES_PER_PAGE,
                                         lambda n: builder.url(urls.facet_index(t.folder,
@@ -103,13 +110,17 @@ def facet_context(builder: PageBuilder, page: Page) -> Context:
     if FIELD_TYPES[spec.type].is_ref:
         builder.record_url(f"{spec.to}:{value.slug}")
     records = [site.records[key] for key in value.keys]
-    which = f"with {spec.label.lower()} {value.label}"
-    up = ValueLink(f"{t.plural} by {spec.label.lower()}",
+    say = words(site.config)
+    names = {"plural": t.plural, "field": spec.label.lower(), "value": value.label,
+             "site": site.config.title}
+    heading = say.gettext("%(plural)s with %(field)s %(value)s") % names
+    up = ValueLink(say.gettext("%(plural)s by %(field)s") % names,
                    builder.url(urls.facet_index(t.folder, spec.name)))
-    return _numbered(f"{t.plural} {which}", page), f"{t.plural} {which}, in {site.config.title}", {
+    return _numbered(heading, page, say), say.gettext(
+        "%(plural)s with %(field)s %(value)s, in %(site)s") % names, {
         **_table(builder, page, records,
                  lambda n: builder.url(urls.facet_page(t.folder, spec.name, value.slug, n))),
-        "heading": f"{t.plural} {which}", "which": "", "browse": (), "up": up}
+        "heading": heading, "which": "", "browse": (), "up": up}
 
 
 def links_context(builder: PageBuilder, page: Page) -> Context:
@@ -123,10 +134,13 @@ def links_context(builder: PageBuilder, page: Page) -> Context:
     lo = starts[(page.number - 1) * size]
     hi = starts[page.number * size] if page.number * size < len(starts) else len(group.links)
     folder = site.config.type(record.type).folder
-    heading = f"{group.label}: {record.title}"
-    return _numbered(heading, page), f"{group.label} ({record.title})", {
-        "record": builder.link(record.key), "heading": heading, "label": group.label,
-        "group": BacklinkView(group.label, builder.backlink_items(group.links[lo:hi]),
+    say = words(site.config)
+    label = say.heading(group.label)
+    heading = say.gettext("%(label)s: %(title)s") % {"label": label, "title": record.title}
+    return _numbered(heading, page, say), say.gettext("%(label)s (%(title)s)") % {
+        "label": label, "title": record.title}, {
+        "record": builder.link(record.key), "heading": heading, "label": label,
+        "group": BacklinkView(label, builder.backlink_items(group.links[lo:hi]),
                               one_type(group)),
         "pager": pager(page.number, len(starts), size,
                        lambda n: builder.url(urls.links_page(folder, record.slug, page.part, n)))}
@@ -143,9 +157,12 @@ def timeline_year_context(builder: PageBuilder, page: Page) -> Context:
     neighbours = {"prev_year": _year_link(builder, order[at - 1]) if at > 0 else NO_LINK,
                   "next_year": _year_link(builder, order[at + 1]) if at + 1 < len(order)
                   else NO_LINK}
-    heading = f"Timeline: {page.part}"
+    say = words(site.config)
+    heading = say.gettext("Timeline: %(year)s") % {"year": page.part}
     count = len(facts)
-    return _numbered(heading, page), f"{count} dated fact{'s' * (count != 1)} of {page.part}.", {
+    return _numbered(heading, page, say), say.ngettext(
+        "%(n)s dated fact of %(year)s.", "%(n)s dated facts of %(year)s.", count) % {
+        "n": say.number(count), "year": page.part}, {
         "heading": heading, "year": page.part, "timeline_url": builder.url(urls.TIMELINE),
         "facts": tuple(builder.fact_view(d.record, d.fact)
                        for d in page_items(facts, page.number, size)),
@@ -164,13 +181,14 @@ def _table(builder: PageBuilder, page: Page, records: Sequence[Record],
     size = site.config.page_size
     the_pager: Pager = pager(page.number, len(records), size, url_of)
     starts = listings(site).letter_starts((page.key, page.part, page.value), records)
-    letters = letter_jump(starts, size, url_of) if the_pager.count > 1 else ()
+    letters = letter_jump(starts, size, url_of, site.config.language) if the_pager.count > 1 else ()
     first_rows = {i: letter_anchor(letter) for letter, i in starts.items()} if letters else {}
     offset = (page.number - 1) * size
     return {
         "type": type_summary(builder, page.key),
         "columns": listings(site).columns(page.key),
-        "count_label": "Cited by facts" if page.key == SOURCE_TYPE else "Facts",
+        "count_label": words(site.config).gettext("Cited by facts")
+        if page.key == SOURCE_TYPE else words(site.config).gettext("Facts"),
         "items": tuple(_list_item(builder, r, first_rows.get(offset + i, ""))
                        for i, r in enumerate(page_items(records, page.number, size))),
         "pager": the_pager, "letters": letters,
@@ -187,5 +205,6 @@ def _list_item(builder: PageBuilder, record: Record, anchor: str) -> ListItem:
                     cited if record.type == SOURCE_TYPE else len(record.facts))
 
 
-def _numbered(title: str, page: Page) -> str:
-    return title if page.number == 1 else f"{title} (page {page.number})"
+def _numbered(title: str, page: Page, say: Messages) -> str:
+    return title if page.number == 1 else say.gettext("%(title)s (page %(n)s)") % {
+        "title": title, "n": say.number(page.number)}

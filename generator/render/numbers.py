@@ -12,12 +12,7 @@ from __future__ import annotations
 
 import math
 
-# Pages group the digits of long whole parts in threes with a narrow no-break space, as the
-# SI brochure (5.4.4) and ISO 80000-1 do: it reads the same in every language, where 3,426
-# means three thousand in English and three point four in German. Four digits stay as one.
-GROUP_SEPARATOR = "\u202f"
 NUMBER_TYPES = ("integer", "number")  # the field types spelled here (a year is a year)
-_GROUP_FROM = 5  # digits in the whole part
 
 
 def number_text(value: int | float) -> str:
@@ -33,20 +28,6 @@ def number_text(value: int | float) -> str:
     sign = "-" if value < 0 else ""
     digits, point = _shortest_digits(abs(value))
     return sign + _place_point(digits, point)
-
-
-def number_label(value: int | float) -> str:
-    """`number_text(value)` for a reader: long whole parts grouped in threes."""
-    text = number_text(value)
-    if "e" in text:
-        return text
-    sign, rest = ("-", text[1:]) if text.startswith("-") else ("", text)
-    whole, dot, fraction = rest.partition(".")
-    if len(whole) >= _GROUP_FROM:
-        head = len(whole) % 3 or 3
-        groups = [whole[:head]] + [whole[i:i + 3] for i in range(head, len(whole), 3)]
-        whole = GROUP_SEPARATOR.join(groups)
-    return sign + whole + dot + fraction
 
 
 def _shortest_digits(value: float) -> tuple[str, int]:

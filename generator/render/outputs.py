@@ -55,7 +55,7 @@ def _robots(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
 
 def _sitemap(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
     assert site.config.base_url
-    paths = sitemap_paths(plan_pages(site))
+    paths = sitemap_paths(plan_pages(site), site.config.trees)
     return feeds.sitemap_file(site.config.base_url, paths, page.path), EVERYTHING
 
 

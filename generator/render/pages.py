@@ -17,6 +17,7 @@ from generator.render.embeds import embed_code, embed_fact_context, embed_record
 from generator.render.jsonld import LinkedData, script_json
 from generator.render.listing import timeline_key
 from generator.render.listpages import type_summary
+from generator.render.messages import language_name, words
 from generator.render.plan import EMBED_KINDS, Page
 from generator.render.redirects import redirect_context
 from generator.render.shards import EXACT_BUCKETS, plan_shards, search_filters, shard_bundle
@@ -38,6 +39,17 @@ class NavItem:
 
 
 @dataclass(frozen=True, slots=True)
+class LanguageLink:
+    """This page in one language of the site: its code, its name in itself, its URL."""
+
+    language: str
+    name: str
+    url: str  # absolute with a base URL (for hreflang), else relative
+    href: str  # relative, for the language switch: it works from disk and under any path
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
 class SiteView:
     """The site as every template sees it."""
 
@@ -53,6 +65,9 @@ class SiteView:
     feed_url: str  # empty when there is no feed (no base URL)
     corrections_url: str
     nav: tuple[NavItem, ...]
+    # A multilingual site's languages, each with this page in it ('hreflang'); () for one.
+    languages: tuple[LanguageLink, ...] = ()
+    default_url: str = ""  # this page in the default language (x-default)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +93,7 @@ def page_context(site: Site, page: Page) -> tuple[dict[str, Any], frozenset[str]
         "page": PageView(page.kind, page.path, title, description, _canonical(site, page),
                          jsonld),
         "root": builder.root,
+        "shared_root": builder.shared,
         **extra,
     }
     # Lists show every record of their type in full (a record may move to another page, or
@@ -114,7 +130,8 @@ def _home_context(builder: PageBuilder, page: Page) -> _Context:
 
 
 def _not_found_context(builder: PageBuilder, page: Page) -> _Context:
-    return "Page not found", "There is no page at this address.", {}
+    say = words(builder.site.config)
+    return say.gettext("Page not found"), say.gettext("There is no page at this address."), {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,20 +154,24 @@ def _timeline_context(builder: PageBuilder, page: Page) -> _Context:
 
     years = tuple(TimelineYear(year, len(group), year_url(year))
                   for year, group in timeline.by_year(dated))
-    description = timeline.describe(dated) if dated else "No dated facts yet."
-    return "Timeline", description, {"years": years, "chart": timeline.chart(dated, year_url)}
+    say = words(builder.site.config)
+    description = timeline.describe(dated, say) if dated else say.gettext("No dated facts yet.")
+    return say.gettext("Timeline"), description, {
+        "years": years, "chart": timeline.chart(dated, year_url, say)}
 
 
 def _search_context(builder: PageBuilder, page: Page) -> _Context:
     config = builder.site.config
-    return "Search", f"Search the fact sheets of {config.title}.", {
+    say = words(config)
+    return say.gettext("Search"), say.gettext("Search the fact sheets of %(site)s.") % {
+        "site": config.title}, {
         "types": tuple(type_summary(builder, t.name) for t in config.types),
-        "search_script_url": builder.url(urls.SEARCH_SCRIPT),
-        "bundle_url": builder.url(urls.SEARCH_BUNDLE),
+        "search_script_url": builder.shared + urls.SEARCH_SCRIPT,
+        "bundle_url": builder.shared + urls.SEARCH_BUNDLE,
         # A big site's index comes in shards; the page merges the others into the first.
-        "shard_urls": tuple(builder.url(shard_bundle(number)) for number in sorted(
-            plan_shards([builder.site.page_path(key) for key in builder.site.records]))
-            if number > 0),
+        "shard_urls": tuple(builder.shared + shard_bundle(number) for number in sorted(
+            plan_shards([tree + builder.site.page_path(key) for tree in config.trees
+                         for key in builder.site.records])) if number > 0),
         "filters": search_filters(config),
         "exact_buckets": EXACT_BUCKETS,
     }
@@ -186,7 +207,10 @@ def _record_description(site: Site, view: RecordView) -> str:
             return shorten(markdown_text(site)(prose.value))
         return shorten(" ".join(prose.paragraphs))
     facts = len(view.facts)
-    return f"{view.type_label}: {view.title}, with {facts} sourced fact{'s' * (facts != 1)}."
+    say = words(site.config)
+    return say.ngettext("%(type)s: %(title)s, with %(n)s sourced fact.",
+                        "%(type)s: %(title)s, with %(n)s sourced facts.", facts) % {
+        "type": view.type_label, "title": view.title, "n": say.number(facts)}
 
 
 def _site_view(builder: PageBuilder, page: Page) -> SiteView:
@@ -196,10 +220,24 @@ def _site_view(builder: PageBuilder, page: Page) -> SiteView:
                                                and page.key.startswith(t.name + ":")))
                 for t in config.types)
     return SiteView(config.title, config.description, config.language, config.base_url or "",
-                    builder.url(urls.HOME), builder.url(urls.STYLESHEET),
+                    builder.url(urls.HOME), builder.shared + urls.STYLESHEET,
                     builder.url(urls.SITE_DATA), builder.url(urls.TIMELINE),
                     builder.url(urls.SEARCH), builder.url(urls.FEED) if config.base_url else "",
-                    builder.url(urls.corrections_page()), nav)
+                    builder.url(urls.corrections_page()), nav, *_languages(builder, page))
+
+
+def _languages(builder: PageBuilder, page: Page) -> tuple[tuple[LanguageLink, ...], str]:
+    config = builder.site.config
+    if not config.languages or page.kind == "not-found":  # one 404 page serves every language
+        return (), ""
+    base = config.base_url.removesuffix(config.tree) if config.base_url else ""
+
+    links = tuple(LanguageLink(language, language_name(language),
+                               urls.absolute(base, tree + page.path) if base
+                               else builder.shared + tree + page.path,
+                               builder.shared + tree + page.path, language == config.language)
+                  for language, tree in zip(config.languages, config.trees, strict=True))
+    return links, links[0].url
 
 
 def _canonical(site: Site, page: Page) -> str:

@@ -6,13 +6,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from anyascii import anyascii
+from generator.link.collation import alphabet, letter_of
 
 Item = TypeVar("Item")
 
 SHOW_ALL_UP_TO = 24  # page links before numbered links get ellipses ("a few dozen")
 AROUND = 2  # numbered links either side of the current page, past SHOW_ALL_UP_TO
-LETTERS = ("#", *(chr(c) for c in range(ord("A"), ord("Z") + 1)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,27 +81,20 @@ def page_numbers(current: int, count: int) -> list[int]:
     return out
 
 
-def letter_of(title: str) -> str:
-    """The letter of the A–Z jump a title files under: its first letter in Latin script,
-    or '#' for a digit or sign."""
-    first = anyascii(title.lstrip()[:1]).upper()[:1]
-    return first if "A" <= first <= "Z" else "#"
-
-
-def letter_starts(titles: Sequence[str]) -> dict[str, int]:
+def letter_starts(titles: Sequence[str], language: str) -> dict[str, int]:
     """Each letter of the A–Z jump that some title files under -> the first such title."""
     starts: dict[str, int] = {}
     for i, title in enumerate(titles):
-        starts.setdefault(letter_of(title), i)
+        starts.setdefault(letter_of(title, language), i)
     return starts
 
 
-def letter_jump(starts: dict[str, int], size: int, url_of: Callable[[int], str]
-                ) -> tuple[Letter, ...]:
+def letter_jump(starts: dict[str, int], size: int, url_of: Callable[[int], str],
+                language: str) -> tuple[Letter, ...]:
     """Every letter, each linked to the row where the first title filed under it is."""
     return tuple(Letter(letter, f"{url_of(starts[letter] // size + 1)}#{letter_anchor(letter)}"
                         if letter in starts else "", letter_anchor(letter))
-                 for letter in LETTERS if letter != "#" or "#" in starts)
+                 for letter in alphabet(language) if letter != "#" or "#" in starts)
 
 
 def letter_anchor(letter: str) -> str:

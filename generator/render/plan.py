@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from generator import urls
@@ -26,6 +27,10 @@ class Page:
     part: str = ""  # a browse page's field, a backlink group's slug, a timeline year
     value: str = ""  # a browse page's value (a slug)
     number: int = 1  # which page of a paginated listing; which fact a fact's card shows
+    # A multilingual site's further language the page is in ('' for the default): its
+    # `path` is in that language's tree, and it is made as that language's site makes the
+    # page at the path without the tree.
+    language: str = ""
 
 
 # Cards of a record's facts for other sites' <iframe>s: pages, but not for search engines.
@@ -40,6 +45,25 @@ PAGE_KINDS = (*HTML_KINDS, "site-data", "graph", "type-csv", "type-data", "type-
 
 
 _planned: list[tuple[Site, tuple[Page, ...]]] = []  # the last Site's: the sitemap asks again
+
+
+# Files of the whole site, not of one language: its schema, and what hosts and crawlers read
+# (a host serves one 404.html, the default language's).
+SHARED_KINDS = frozenset({"type-schema", "redirects", "robots", "sitemap", "not-found"})
+
+
+def plan_language_pages(site: Site) -> tuple[Page, ...]:
+    """The pages of a further language of a multilingual site (`site` is that language's),
+    in its tree."""
+    tree, language = site.config.tree, site.config.language
+    return tuple(dataclasses.replace(page, path=tree + page.path, language=language)
+                 for page in plan_pages(site) if page.kind not in SHARED_KINDS)
+
+
+def in_tree(page: Page, site: Site) -> Page:
+    """`page` at its path within its language's tree (itself in the default language)."""
+    return dataclasses.replace(page, path=page.path.removeprefix(site.config.tree)) \
+        if page.language else page
 
 
 def plan_pages(site: Site) -> tuple[Page, ...]:
@@ -83,7 +107,7 @@ def _plan(site: Site) -> tuple[Page, ...]:
                            record.path, alias) for alias in record.aliases]
             pages += embed_pages(t.folder, record)
     if site.config.base_url:
-        sitemaps = feeds.sitemap_names(len(sitemap_paths(pages)))
+        sitemaps = feeds.sitemap_names(len(sitemap_paths(pages, site.config.trees)))
         pages += [Page(urls.FEED, "feed", origin=CONFIG),
                   Page(urls.CORRECTIONS_FEED, "corrections-feed", origin=CONFIG),
                   Page(urls.ROBOTS, "robots", origin=CONFIG),
@@ -100,10 +124,11 @@ def embed_pages(folder: str, record: Record) -> list[Page]:
                    record.path, number=fact.number) for fact in record.facts)]
 
 
-def sitemap_paths(pages: list[Page] | tuple[Page, ...]) -> list[str]:
+def sitemap_paths(pages: list[Page] | tuple[Page, ...], trees: tuple[str, ...] = ("",)
+                  ) -> list[str]:
     """The pages a sitemap lists: every HTML page but the 404 page, the embedded cards and
-    the redirects of former slugs."""
-    return [p.path for p in pages if p.kind in HTML_KINDS
+    the redirects of former slugs, in each language's tree."""
+    return [tree + p.path for tree in trees for p in pages if p.kind in HTML_KINDS
             and p.kind not in ("not-found", "redirect", *EMBED_KINDS)]
 
 

@@ -17,6 +17,7 @@ from typing import Any, Protocol, TypeVar
 from generator.check.validate import Record
 from generator.link.folding import fold
 from generator.render.formats import format_date
+from generator.render.messages import Messages
 from generator.site.model import FieldSpec, SiteConfig, TypeSpec
 from generator.site.schema import SOURCE_TEXT_FIELD, SOURCE_TYPE
 
@@ -62,7 +63,7 @@ def source_provenance(config: SiteConfig, record: Record) -> Provenance | None:
     values = _values(config.type(record.type), record) if record.type == SOURCE_TYPE else {}
     if not values:
         return None
-    labels = {f"{name}_label": format_date(values[name])
+    labels = {f"{name}_label": format_date(values[name], config.catalog)
               for name in ("date", "accessed", "archived") if name in values}
     return Provenance(**values, **labels)
 
@@ -81,7 +82,8 @@ class _Shown(Protocol):
 Shown = TypeVar("Shown", bound=_Shown)
 
 
-def archive_in_details(record: Record, views: Sequence[Shown]) -> list[Shown]:
+def archive_in_details(record: Record, views: Sequence[Shown], words: Messages
+                       ) -> list[Shown]:
     """A source's fields as its page lists them: `archived` goes into the `archive_url`
     link ("Archived 12 June 2020"), not on a line of its own."""
     if record.type != SOURCE_TYPE:
@@ -90,7 +92,7 @@ def archive_in_details(record: Record, views: Sequence[Shown]) -> list[Shown]:
     link, date = by_name.get("archive_url"), by_name.get("archived")
     if link is None or date is None or link.type != "url" or date.type != "date":
         return list(views)
-    text = f"Archived {format_date(str(date.value))}"
+    text = words.gettext("Archived %(date)s") % {"date": words.date(str(date.value))}
     # The views are dataclasses (FieldView), which a Protocol cannot say.
     return [dataclasses.replace(view, text=text) if view is link else view  # type: ignore[type-var]
             for view in views if view is not date]

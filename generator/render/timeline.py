@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from generator.check.validate import Fact, Record
+from generator.render.messages import Messages
 
 # The chart's drawing box, in SVG user units; it scales to the page width.
 WIDTH = 720
@@ -120,25 +121,43 @@ def year_fraction(date: str) -> float:
     return year + (month_start + parts[2] - 0.5) / days
 
 
-def describe(facts: list[DatedFact]) -> str:
+def describe(facts: list[DatedFact], say: Messages) -> str:
     """The timeline in one sentence of bounded length, for captions and meta descriptions."""
     per_year = Counter(d.date[:4] for d in facts)
     years = sorted(per_year)
-    total = f"{len(facts)} dated fact{'s' * (len(facts) != 1)}"
+    n = len(facts)
+    values = {"n": say.number(n), "first": years[0], "last": years[-1],
+              "years": say.number(len(years))}
     if len(years) == 1:
-        return f"{total}, all in {years[0]}." if len(facts) > 1 else f"{total}, in {years[0]}."
+        return say.ngettext("%(n)s dated fact, in %(first)s.",
+                            "%(n)s dated facts, all in %(first)s.", n) % values
     most = max(per_year.values())
     busiest = [year for year in years if per_year[year] == most]
+    values |= {"most": say.number(most), "busiest": busiest[0],
+               "ties": say.number(len(busiest))}
+    # Two years or more, so two facts or more; the count still picks the plural form.
     if len(busiest) == len(years):
-        peak = f"{most} in each"
+        sentence = say.ngettext(
+            "%(n)s dated fact in %(years)s years from %(first)s to %(last)s; %(most)s in each.",
+            "%(n)s dated facts in %(years)s years from %(first)s to %(last)s; %(most)s in "
+            "each.", n)
     elif len(busiest) == 1:
-        peak = f"the most in {busiest[0]} ({most})"
+        sentence = say.ngettext(
+            "%(n)s dated fact in %(years)s years from %(first)s to %(last)s; the most in "
+            "%(busiest)s (%(most)s).",
+            "%(n)s dated facts in %(years)s years from %(first)s to %(last)s; the most in "
+            "%(busiest)s (%(most)s).", n)
     else:
-        peak = f"at most {most} in one year ({len(busiest)} years have as many)"
-    return f"{total} in {len(years)} years from {years[0]} to {years[-1]}; {peak}."
+        sentence = say.ngettext(
+            "%(n)s dated fact in %(years)s years from %(first)s to %(last)s; at most %(most)s "
+            "in one year (%(ties)s years have as many).",
+            "%(n)s dated facts in %(years)s years from %(first)s to %(last)s; at most "
+            "%(most)s in one year (%(ties)s years have as many).", n)
+    return sentence % values
 
 
-def chart(facts: list[DatedFact], year_url: Callable[[str], str]) -> Chart | None:
+def chart(facts: list[DatedFact], year_url: Callable[[str], str], say: Messages
+          ) -> Chart | None:
     """The bar chart of `facts`, each bar linking to a year's page through `year_url`;
     None when there are none."""
     if not facts:
@@ -159,26 +178,28 @@ def chart(facts: list[DatedFact], year_url: Callable[[str], str]) -> Chart | Non
         groups.setdefault(number // size - start, []).append(number)
     tallest = max(sum(per_year[numbers[n]] for n in group) for group in groups.values())
     bars = tuple(_bar(index, column_x, [numbers[n] for n in group], per_year, tallest, unit,
-                      year_url) for index, group in groups.items())
+                      year_url, say) for index, group in groups.items())
     ticks = _ticks(start, columns, size, column_x)
     return Chart(WIDTH, HEIGHT, AXIS_Y, AXIS_Y + TICK_LABEL_DY, column_x(0), column_x(columns),
-                 unit, ticks, bars, _counts(bars, column), describe(facts))
+                 unit, ticks, bars, _counts(bars, column), describe(facts, say))
 
 
 def _bar(index: int, column_x: Callable[[int], float], years: list[str],
          per_year: Counter[str], tallest: int, unit: str,
-         year_url: Callable[[str], str]) -> Bar:
+         year_url: Callable[[str], str], say: Messages) -> Bar:
     left, right = column_x(index), column_x(index + 1)
     width = round(min((right - left) * BAR_FILL, MAX_BAR_WIDTH), 1)
     count = sum(per_year[year] for year in years)
     # Linear heights: bars are compared by their length, which a square root would distort.
     height = round(max(MIN_BAR_HEIGHT, count / tallest * BAR_SPACE), 1)
     first = years[0]
-    name = {"year": first, "decade": f"{first[:3]}0s",
+    # Translators: a decade, such as "1990s" for %(year)s = 1990.
+    name = {"year": first, "decade": say.gettext("%(year)ss") % {"year": f"{first[:3]}0"},
             "century": f"{first[:2]}00–{first[:2]}99"}[unit]
     return Bar(round((left + right - width) / 2, 1), round(AXIS_Y - height, 1), width, height,
                left, round(right - left, 1), count,
-               f"{name}: {count} fact{'s' * (count != 1)}", first, year_url(first))
+               say.ngettext("%(when)s: %(n)s fact", "%(when)s: %(n)s facts", count) % {
+                   "when": name, "n": say.number(count)}, first, year_url(first))
 
 
 def _counts(bars: tuple[Bar, ...], column: float) -> tuple[Label, ...]:

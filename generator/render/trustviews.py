@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from generator.check.validate import Correction, Fact, Record
-from generator.render.formats import format_date
 from generator.render.linkview import LinkView
+from generator.render.messages import Messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +39,13 @@ def correction_anchor(number: int) -> str:
     return f"correction-{number}"
 
 
-def correction_views(record: Record) -> tuple[CorrectionView, ...]:
+def correction_views(record: Record, words: Messages) -> tuple[CorrectionView, ...]:
     """The record's corrections as its page shows them, newest first."""
     newest = newest_first(record.corrections)
     return tuple(CorrectionView(c.number, correction_anchor(c.number), c.date,
-                                format_date(c.date), c.text,
-                                tuple(LinkView(f"fact {n}", f"#fact-{n}", fact=n)
+                                words.date(c.date), c.text,
+                                tuple(LinkView(words.gettext("fact %(n)s") % {"n": n},
+                                               f"#fact-{n}", fact=n)
                                       for n in c.facts)) for c in newest)
 
 

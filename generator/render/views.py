@@ -15,116 +15,23 @@ from generator import urls
 from generator.check.validate import Fact, Record
 from generator.link.facets import value_slug
 from generator.link.link import Backlink, Site
-from generator.render.formats import format_date, format_value, split_paragraphs
+from generator.render.formats import format_value, split_paragraphs
 from generator.render.linkview import LinkView
+from generator.render.messages import Messages, words
 from generator.render.numbers import NUMBER_TYPES, number_text
 from generator.render.pageset import BACKLINKS_SHOWN, group_slugs, one_type, record_count
-from generator.render.passages import Segment, source_passages
+from generator.render.passages import source_passages
 from generator.render.provenance import archive_in_details, text_sha256
 from generator.render.targets import link_target
-from generator.render.trustviews import (
-    CorrectionView,
-    VerdictView,
-    correction_views,
-    corrections_of,
-    verdict_view,
-)
+from generator.render.trustviews import correction_views, corrections_of, verdict_view
+from generator.render.viewmodels import BacklinkItem as BacklinkItem
+from generator.render.viewmodels import BacklinkView as BacklinkView
+from generator.render.viewmodels import CitationView as CitationView
+from generator.render.viewmodels import FactView as FactView
+from generator.render.viewmodels import FieldView as FieldView
+from generator.render.viewmodels import RecordView as RecordView
 from generator.site.model import FieldSpec, TypeSpec
 from generator.site.schema import FIELD_TYPES, SOURCE_TEXT_FIELD, SOURCE_TYPE
-
-
-@dataclass(frozen=True, slots=True)
-class FieldView:
-    """One field's value, ready to show; which attributes are set depends on `type`."""
-
-    name: str
-    label: str
-    type: str
-    value: Any = None
-    text: str = ""
-    data: str = ""  # a number as the data files spell it, for <data value="…">
-    links: tuple[LinkView, ...] = ()
-    items: tuple[str, ...] = ()
-    paragraphs: tuple[str, ...] = ()
-    facet: bool = False  # the field has browse pages (and search filters)
-    browse: tuple[str, ...] = ()  # a facet's browse page for each value (text, items)
-
-
-@dataclass(frozen=True, slots=True)
-class CitationView:
-    """One source of a fact: its number among the record's citations, the quote, the
-    source and the passage on the source's page."""
-
-    number: int
-    quote: str
-    source: LinkView
-    quote_url: str
-
-
-@dataclass(frozen=True, slots=True)
-class FactView:
-    """A fact with its citation: the quote, its source, and the passage on the source page."""
-
-    number: int
-    anchor: str
-    text: str
-    quote: str
-    date: str | None
-    date_label: str
-    record: LinkView
-    source: LinkView
-    quote_url: str
-    about: tuple[LinkView, ...]
-    citations: tuple[CitationView, ...] = ()  # the source above first, then its `also`
-    corrected: tuple[str, ...] = ()  # anchors of the corrections that concern it
-    verdict: tuple[VerdictView, ...] = ()  # a fact-check's rating of a claim, if any
-
-
-@dataclass(frozen=True, slots=True)
-class BacklinkItem:
-    """A record that links here, and which of its facts do (if any)."""
-
-    title: str
-    url: str
-    type_label: str
-    facts: tuple[LinkView, ...]
-    subtitle: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class BacklinkView:
-    """'What links here': records grouped under one label."""
-
-    label: str
-    items: tuple[BacklinkItem, ...]
-    one_type: bool  # all items are of one type, so their type need not be said each time
-    more: int = 0  # items past the ones shown, on the pages at `more_url`
-    more_url: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class RecordView:
-    """Everything a record page shows."""
-
-    type: str
-    type_label: str
-    type_plural: str
-    list_url: str
-    slug: str
-    title: str
-    subtitle: str  # set only where another record of its type has the same title
-    updated: str  # YYYY-MM-DD, or '' when the record does not say
-    updated_label: str
-    corrections: tuple[CorrectionView, ...]  # newest first
-    details: tuple[FieldView, ...]
-    prose: tuple[FieldView, ...]
-    facts: tuple[FactView, ...]
-    dated: tuple[FactView, ...]  # the dated facts, oldest first
-    backlinks: tuple[BacklinkView, ...]
-    passages: tuple[tuple[Segment, ...], ...]
-    data_url: str
-    text_sha256: str = ""  # a source's: the SHA-256 of its text as the quote check reads it
-
 
 SUMMARY = "~"  # marks a dependency on a record's title and facts, not all of it
 
@@ -138,6 +45,10 @@ class PageBuilder:
     used: set[str] = field(default_factory=set)  # records shown in full
     linked: set[str] = field(default_factory=set)  # records shown by title and facts only
     root: str = field(init=False, default="")  # the relative prefix back to the site root
+    # The prefix to what every language of a site shares (assets/, pagefind/): the root of
+    # the whole site, above the language's tree.
+    shared: str = field(init=False, default="")
+    say: Messages = field(init=False)  # the theme's words, dates and numbers
 
     def depends_on(self) -> frozenset[str]:
         """The records this page shows: "key" in full, "~key" by its title and facts."""
@@ -145,6 +56,8 @@ class PageBuilder:
 
     def __post_init__(self) -> None:
         self.root = urls.root_of(self.path)  # asked for by every link the page makes
+        self.say = words(self.site.config)
+        self.shared = self.root + "../" * self.site.config.tree.count("/")
 
     def url(self, target: str) -> str:
         """A relative link from this page to the site path `target`."""
@@ -168,8 +81,8 @@ class PageBuilder:
         self.used.add(record.key)
         shown = [f for f in type_spec.fields if f.name in record.fields
                  and f.name != type_spec.title_field and not is_source_text(record.type, f.name)]
-        views = archive_in_details(record, [self.field_view(f, record.fields[f.name],
-                                                            type_spec.folder) for f in shown])
+        fields = [self.field_view(f, record.fields[f.name], type_spec.folder) for f in shown]
+        views = archive_in_details(record, fields, self.say)
         facts = self.numbered_facts(record)
         return RecordView(
             type=record.type,
@@ -180,8 +93,8 @@ class PageBuilder:
             title=record.title,
             subtitle=self.site.subtitles.get(record.key, ""),
             updated=record.updated or "",
-            updated_label=format_date(record.updated) if record.updated else "",
-            corrections=correction_views(record),
+            updated_label=self.say.date(record.updated) if record.updated else "",
+            corrections=correction_views(record, self.say),
             details=tuple(v for v in views if not _is_prose(v)),
             prose=tuple(v for v in views if _is_prose(v)),
             facts=facts,
@@ -211,7 +124,7 @@ class PageBuilder:
         if spec.type == "text" and "\n" in value.strip():
             return FieldView(**base, paragraphs=split_paragraphs(value))
         data = number_text(value) if spec.type in NUMBER_TYPES else ""
-        return FieldView(**base, text=format_value(spec.type, value), data=data)
+        return FieldView(**base, text=format_value(spec.type, value, self.say), data=data)
 
     def numbered_facts(self, record: Record) -> tuple[FactView, ...]:
         """The record's facts, their citations numbered one after another."""
@@ -230,7 +143,7 @@ class PageBuilder:
             text=fact.text,
             quote=fact.quote,
             date=fact.date,
-            date_label=format_date(fact.date) if fact.date else "",
+            date_label=self.say.date(fact.date) if fact.date else "",
             record=self.link(record.key, fact.number),
             source=self.link(source_key),
             quote_url=self.record_url(source_key, anchor),
@@ -263,7 +176,8 @@ class PageBuilder:
             items = self.backlink_items(group.links, BACKLINKS_SHOWN)
             more = total - len(items)
             url = self.url(urls.links_page(folder, record.slug, slug)) if more else ""
-            views.append(BacklinkView(group.label, items, one_type(group), more, url))
+            label = self.say.heading(group.label)
+            views.append(BacklinkView(label, items, one_type(group), more, url))
         return tuple(views)
 
     def backlink_items(self, links: Sequence[Backlink], limit: int | None = None

@@ -25,6 +25,7 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import httputil, web
 
 from generator.errors import Diagnostic, format_all
+from generator.render.messages import messages_for
 from generator.serve import guard
 from generator.serve.guard import (
     Address,
@@ -36,6 +37,7 @@ from generator.serve.guard import (
 )
 from generator.serve.rebuild import BuildState
 from generator.serve.watch import SiteWatcher
+from generator.site.model import ENGLISH, Catalog
 
 HEAD_END = b"</head>"
 # livereload's own snippet: load livereload.js from whichever address the page came from.
@@ -52,19 +54,23 @@ SWAP_STEP_SECONDS = 0.01
 SWAP_WAIT_SECONDS = 2.0
 
 
-def error_page(diagnostics: Iterable[Diagnostic]) -> bytes:
-    """The page every HTML request gets while the build is broken."""
+def error_page(diagnostics: Iterable[Diagnostic], catalog: Catalog = ENGLISH) -> bytes:
+    """The page every HTML request gets while the build is broken: in the site's language
+    around the errors, which stay in English as the docs quote them."""
     text = html.escape(format_all(diagnostics))
+    say = messages_for(catalog)
+    title, heading, advice = (html.escape(words) for words in (
+        say.gettext("Build failed"), say.gettext("The site did not build"),
+        say.gettext("Fix the problems below and save: this page reloads by itself.")))
     # white-space: pre (scrolling, not wrapping) keeps each caret under its column.
     return (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>Build failed · factsheet</title><style>"
+        f'<!doctype html>\n<html lang="{html.escape(catalog.language)}"><head>'
+        '<meta charset="utf-8"><meta name="viewport" content="width=device-width, '
+        f'initial-scale=1"><title>{title} · factsheet</title><style>'
         "body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}"
         "pre{background:#fff4f4;border-left:4px solid #b00020;padding:1rem;overflow-x:auto;"
-        "white-space:pre}</style></head><body><h1>The site did not build</h1>"
-        "<p>Fix the problems below and save: this page reloads by itself.</p>"
-        f'<pre class="build-errors">{text}</pre></body></html>\n'
+        f"white-space:pre}}</style></head><body><h1>{heading}</h1><p>{advice}</p>"
+        f'<pre class="build-errors" lang="en">{text}</pre></body></html>\n'
     ).encode()
 
 
@@ -89,7 +95,8 @@ class PageHandler(web.StaticFileHandler):
             self.set_status(500, "Build failed")
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.set_header("Cache-Control", "no-store")
-            self.finish(error_page(self.state.errors) if include_body else b"")
+            self.finish(error_page(self.state.errors, self.state.catalog) if include_body
+                        else b"")
             return
         waited = 0.0
         while True:

@@ -16,9 +16,18 @@ from generator.build import Options, build_site
 from generator.errors import BuildFailed, Diagnostic, format_all
 from generator.render.plan import HTML_KINDS, PAGE_KINDS
 from generator.serve.guard import printable
-from generator.site.config import CONFIG_FILE
+from generator.site.config import CONFIG_FILE, load_config
+from generator.site.model import ENGLISH, Catalog
 from generator.store.cache import BuildCache, save_cache
 from generator.write.lock import OutputLock
+
+
+def _catalog(site_dir: Path) -> Catalog:
+    """The site's words, or English when site.yaml itself is what does not build."""
+    try:
+        return load_config(site_dir).catalog
+    except BuildFailed:
+        return ENGLISH
 
 
 @dataclass(slots=True)
@@ -26,6 +35,7 @@ class BuildState:
     """What the last build left: no errors means output/ is current."""
 
     errors: tuple[Diagnostic, ...] = ()
+    catalog: Catalog = ENGLISH  # the site's language, for the page that shows the errors
     building: bool = False
     stopping: bool = False
 
@@ -74,6 +84,7 @@ class Rebuilder:
         except BuildFailed as failed:
             self.state.errors = failed.diagnostics or (
                 Diagnostic(CONFIG_FILE, 1, 1, "the build failed without saying why"),)
+            self.state.catalog = _catalog(self.site_dir)
             print(format_all(failed.diagnostics), file=sys.stderr, flush=True)
             print("The build failed; the browser shows why. Watching for changes…",
                   file=sys.stderr, flush=True)

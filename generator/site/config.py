@@ -10,6 +10,7 @@ from typing import Any
 from generator.errors import BuildFailed, Diagnostic, did_you_mean
 from generator.read.rawfile import Refused, read_bounded
 from generator.read.yamlsrc import MAX_BYTES, Document, parse_yaml, too_big
+from generator.site.catalogs import DEFAULT_LANGUAGE, load_catalog
 from generator.site.model import FieldSpec, SiteConfig, TypeSpec
 from generator.site.schema import (
     BASE_URL_PATTERN,
@@ -72,6 +73,9 @@ SITE_SCHEMA: dict[str, Any] = {
         "title": _TEXT,
         "description": _TEXT,
         "language": {"type": "string", "pattern": LANGUAGE_PATTERN},
+        # A multilingual site (DESIGN §3): its languages, the default first.
+        "languages": {"type": "array", "minItems": 1, "uniqueItems": True,
+                      "items": {"type": "string", "pattern": LANGUAGE_PATTERN}},
         "base_url": {"type": "string", "pattern": BASE_URL_PATTERN, "format": "uri"},
         "page_size": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
         # The verdicts a fact-check may give, worst first (DESIGN §3).
@@ -98,7 +102,16 @@ def load_config(site_dir: Path) -> SiteConfig:
     config, diagnostics = parse_config(doc)
     if config is None:
         raise BuildFailed(diagnostics)
-    return config
+    catalogs, notes = [], []
+    for n, language in enumerate(config.languages or (config.language,)):
+        at = (CONFIG_FILE, *doc.locate(("languages", n) if config.languages else ("language",)))
+        catalog, problems = load_catalog(site_dir, language, at)
+        catalogs.append(catalog)
+        notes += problems
+    if any(d.is_error for d in notes):
+        raise BuildFailed(notes)
+    return dataclasses.replace(config, catalog=catalogs[0], notes=tuple(notes),
+                               catalogs=tuple(catalogs) if config.languages else ())
 
 
 def parse_config(doc: Document) -> tuple[SiteConfig | None, list[Diagnostic]]:
@@ -111,17 +124,33 @@ def parse_config(doc: Document) -> tuple[SiteConfig | None, list[Diagnostic]]:
     diagnostics = _check_types(doc, types)
     if diagnostics:
         return None, diagnostics
+    diagnostics = _check_languages(doc)
+    if diagnostics:
+        return None, diagnostics
     base_url = data.get("base_url")
+    languages = tuple(data.get("languages", ()))
     config = SiteConfig(
         title=data["title"],
         description=data.get("description", ""),
-        language=data.get("language", "en"),
+        language=languages[0] if languages else data.get("language", DEFAULT_LANGUAGE),
+        languages=languages if len(languages) > 1 else (),
         base_url=with_trailing_slash(base_url) if base_url else None,
         types=types,
         page_size=data.get("page_size", 100),
         ratings=tuple(rating_label(r) for r in data.get("ratings", ())),
     )
     return config, []
+
+
+def _check_languages(doc: Document) -> list[Diagnostic]:
+    """`language` and `languages` agree: the first of `languages` is the site's language."""
+    data = doc.data
+    languages, language = data.get("languages"), data.get("language")
+    if languages and language is not None and language != languages[0]:
+        return [doc.error(("language",), f"language is '{language}' but the first of "
+                          f"languages is '{languages[0]}'; the first of languages is the "
+                          "site's default language: drop language, or make them agree")]
+    return []
 
 
 def with_base_url(config: SiteConfig, base_url: str | None) -> SiteConfig:

@@ -35,8 +35,9 @@ def record_hashes(site: Site) -> dict[str, tuple[bytes, bytes]]:
                          *(site.also_anchors.get((key, f.number, i))
                            for i in range(1, len(f.also) + 1))) for f in record.facts)
         # A source's citations show its publisher, date and archived copy beside its title.
+        # A multilingual site's translations are part of it: its pages in each language.
         summary = repr((record.title, site.subtitles.get(key), record.facts, anchors,
-                        source_provenance(site.config, record)))
+                        source_provenance(site.config, record), record.translations))
         full = repr((summary, record.fields, record.updated, record.corrections,
                      site.backlinks.get(key), site.quote_marks.get(key)))
         hashes[key] = (digest(full.encode()), digest(summary.encode()))

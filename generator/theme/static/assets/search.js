@@ -24,6 +24,12 @@
   const clear = document.getElementById("search-clear");
   const panel = document.getElementById("search-filters");
   const filters = Array.from(element.querySelectorAll("fieldset[data-filter]"));
+  // The words shown, in the page's language: search.html renders them (data-messages) from
+  // the message catalogs. A message about a number of records has a form for each plural
+  // category of the language ("one", "other", …), chosen here with Intl.PluralRules.
+  const language = document.documentElement.lang || undefined;
+  const messages = JSON.parse(element.dataset.messages || "{}");
+  const plurals = new Intl.PluralRules(language);
   let pagefind = null;
   let totals = {}; // filter -> value -> how many records have it
   let results = [];
@@ -103,6 +109,22 @@
     return chosen;
   }
 
+  // Message `name` with its %(key)s placeholders filled in from `values`; `values.n`, when
+  // given, is a number that chooses the plural form and is shown as the language writes it.
+  function say(name, values) {
+    let text = messages[name];
+    const filled = Object.assign({}, values);
+    if (typeof values.n === "number") {
+      if (text && typeof text === "object") {
+        text = text[plurals.select(values.n)] || text.other;
+      }
+      filled.n = values.n.toLocaleString(language);
+    }
+    return String(text || "").replace(/%\((\w+)\)s/g, function (placeholder, key) {
+      return Object.prototype.hasOwnProperty.call(filled, key) ? String(filled[key]) : placeholder;
+    });
+  }
+
   function compareValues(a, b) {
     return a.localeCompare(b, undefined, { numeric: true, sensitivity: "base" });
   }
@@ -119,7 +141,7 @@
       if (values.length > CHECKBOXES) {
         const select = document.createElement("select");
         select.setAttribute("aria-labelledby", legend.id);
-        select.append(new Option("Any", ""));
+        select.append(new Option(say("any", {}), ""));
         values.forEach(function (value) { select.append(new Option(value, value)); });
         fieldset.append(select);
       } else {
@@ -218,13 +240,11 @@
   }
 
   function describe(count, term) {
-    const records = count === 1 ? "1 record" : count + " records";
     if (!term) {
-      return count ? records + " with the chosen filters" : "No record has the chosen filters";
+      return count ? say("filtered", { n: count }) : say("filtered_none", {});
     }
-    const found = count ? records + " found" : "Nothing found";
-    return found + " for “" + term + "”" +
-      (Object.keys(chosenFilters()).length ? " with the chosen filters" : "");
+    const name = Object.keys(chosenFilters()).length ? "found_filtered" : "found";
+    return count ? say(name, { n: count, term: term }) : say(name + "_none", { term: term });
   }
 
   async function run() {

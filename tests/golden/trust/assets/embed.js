@@ -24,11 +24,11 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       copy(area).then(function () {
-        status.textContent = "Copied. Paste the code into the article's HTML.";
+        status.textContent = section.dataset.copied;
       }, function () {
         area.focus();
         area.select();
-        status.textContent = "The code is selected: press Ctrl+C (⌘C on a Mac) to copy it.";
+        status.textContent = section.dataset.selected;
       });
     });
   });
