@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.build import BuildResult, Options, build_site
@@ -251,6 +251,19 @@ EDITS = {
                               lambda t: '{% extends "embed.html" %}\n'
                                         "{% block kicker %}Firm{% endblock %}\n"),
     "no company card template": ("templates/company-embed.html", None),
+    # A site in two languages (an error while a text is per language in a site of one).
+    "in two languages": ("site.yaml", lambda t: t if "languages:" in t
+                         else "languages: [en, es]\n" + t),
+    "in one language": ("site.yaml", lambda t: t.replace("languages: [en, es]\n", "")),
+    "acme in spanish": (ACME, lambda t: t.replace(
+        "summary: Makes everything.", "summary:\n  en: Makes everything.\n  es: Lo hace todo."
+    ).replace("    text: Opened a *new* factory.\n", "    text:\n      en: Opened a *new* "
+              "factory.\n      es: Abrió una fábrica *nueva*.\n")),
+    "acme's spanish edited": (ACME, lambda t: t.replace("Lo hace todo.", "Hace de todo.")),
+    "spanish words": ("templates/messages/es.po",
+                      lambda t: 'msgid "Search"\nmsgstr "Buscador"\n\n'
+                                'msgid "Companies"\nmsgstr "Empresas"\n'),
+    "no spanish words": ("templates/messages/es.po", None),
 }
 
 
@@ -272,9 +285,11 @@ def outcome(site: Path, out: Path, **options: bool) -> str:
     return "built"
 
 
-@settings(max_examples=25, deadline=None, derandomize=True,
+@settings(max_examples=30, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=5))
+@example(["in two languages", "acme in spanish", "spanish words", "acme's spanish edited",
+          "no spanish words"])
 def test_incremental_builds_equal_clean_builds(tmp_path: Path, edits: list[str]) -> None:
     root = tmp_path / f"run-{os.urandom(4).hex()}"
     site = copy_case("basic", root)
