@@ -15,6 +15,7 @@ from generator.read.load import RawRecord
 from generator.read.marks import KeyPath
 from generator.read.yamlsrc import Document
 from generator.site.config import rating_label
+from generator.site.fastcheck import fast_validator
 from generator.site.model import SiteConfig
 from generator.site.schema import record_schema
 from generator.site.schemacheck import make_validator, schema_problems
@@ -110,10 +111,13 @@ def validate_records(config: SiteConfig, raw_records: list[RawRecord],
 
     def validate(raw: RawRecord) -> tuple[Record | None, list[Diagnostic]]:
         if raw.type not in validators:  # made only when a record of the type needs checking
-            validators[raw.type] = make_validator(record_schema(config.type(raw.type)))
+            schema = record_schema(config.type(raw.type))
+            validators[raw.type] = make_validator(schema), fast_validator(schema)
         data, translations, mistakes = split_languages(config, config.type(raw.type), raw.doc)
         doc = raw.doc if data is raw.doc.data else Document(raw.doc.path, raw.doc.text, data)
-        problems = schema_problems(doc, validators[raw.type])
+        validator, fast = validators[raw.type]
+        # The compiled check says only "valid"; jsonschema finds and words any errors.
+        problems = [] if fast is not None and fast(data) else schema_problems(doc, validator)
         if not isinstance(data, dict):
             return None, [p.diagnostic for p in problems]
         record = _typed_record(config, raw, data, {_faulty_part(p.keypath) for p in problems})
