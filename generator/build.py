@@ -46,6 +46,7 @@ from generator.store.stale import (
     stale_pages,
     template_hashes,
 )
+from generator.store.state import StoreStamp
 from generator.write.full import write_output
 from generator.write.indexing import IndexOptions, index_seconds
 from generator.write.lock import WAIT_SECONDS, OutputLock
@@ -190,12 +191,14 @@ def _build_locked(site_dir: Path, out_dir: Path, base_url: str | None, jobs: int
     refused = check_output_dir(out_dir, site_dir)
     notes: list[Diagnostic] = []
     previous = options.previous
-    if previous is not None and previous.stamp is not None \
-            and previous.stamp != cache_stamp(site_dir):
+    if previous is not None and _held(previous) is not None \
+            and _held(previous) != cache_stamp(site_dir):
         previous = None  # read before the lock, and another build has written it since
     if previous is None and options.load:
         previous, notes = load_cache(site_dir)
     fresh = BuildCache(generator=generator_hash())
+    # What the store holds, which a save changes only where this build's cache differs.
+    fresh.base = previous if previous is None or previous.stamp else previous.base
     fresh.inputs = scan_inputs(site_dir)
     fresh.inputs_key = inputs_key(fresh.inputs, base_url, out_dir)
     if previous is not None and not refused and up_to_date(previous, fresh.inputs_key, out_dir):
@@ -221,6 +224,11 @@ def _build_locked(site_dir: Path, out_dir: Path, base_url: str | None, jobs: int
                ("search index (Pagefind)", searching))
     return BuildResult(len(checked.pages), len(fresh.outputs), done - started,
                        (*notes, *warnings, *left), timings, rendered, written, fresh)
+
+
+def _held(cache: BuildCache) -> StoreStamp | None:
+    """The stamp of the store that `cache` (or the saved cache it was made from) came from."""
+    return cache.stamp or (cache.base.stamp if cache.base is not None else None)
 
 
 def _checked(site_dir: Path, out_dir: Path, base_url: str | None, previous: BuildCache | None,

@@ -16,6 +16,7 @@ import pickle
 import resource
 import shutil
 import socket
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -28,7 +29,8 @@ import pytest
 
 from generator.store import cache as cache_module
 from generator.store import inputs
-from generator.store.cache import CACHE_DIR, CACHE_FILE, MAX_CACHE_BYTES, RECORDS_FILE
+from generator.store.cache import CACHE_DIR, CACHE_FILE, MAX_CACHE_BYTES
+from generator.store.db import Store
 from generator.store.key import KEY_NAME, KEY_SIZE
 from tests.conftest import REPO, copy_case, tree_bytes
 from tests.hardening import run_cli
@@ -50,10 +52,6 @@ class Place:
     @property
     def cache(self) -> Path:
         return self.site / CACHE_FILE
-
-    @property
-    def records(self) -> Path:
-        return self.site / RECORDS_FILE
 
     @property
     def key(self) -> Path:
@@ -141,9 +139,40 @@ def _said(err: str) -> list[str]:
             if (": note: " in line or ": warning: " in line) and "no base_url" not in line]
 
 
-def _sign(place: Place, name: str, body: bytes) -> bytes:
-    """`body` as a cache file `name` signed with this user's key (as a build signs it)."""
-    return cache_module._sign(place.key.read_bytes(), name, body) + body
+def _store(place: Place) -> Store:
+    """The store as a build signs its rows, open to change (the test's hands)."""
+    return Store(sqlite3.connect(place.cache, isolation_level=None), -1,
+                 place.key.read_bytes())
+
+
+def _alter(place: Place, *statements: str | tuple[str, tuple[object, ...]]) -> None:
+    store = _store(place)
+    try:
+        for statement in statements:
+            if isinstance(statement, str):
+                store.db.execute(statement)
+            else:
+                store.db.execute(*statement)
+    finally:
+        store.db.close()
+
+
+def _signed_state(place: Place, body: bytes) -> None:
+    """`body` as the store's state, signed with this user's key (as a build signs it)."""
+    store = _store(place)
+    try:
+        store.set_meta("state", body)
+        store.set_meta("state-mac", store.sign(body))
+    finally:
+        store.db.close()
+
+
+def _damage_pages(path: Path) -> None:
+    """Every page of the database but its first (the header and table list) made garbage."""
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    data[page:] = os.urandom(len(data) - page)
+    path.write_bytes(data)
 
 
 # What a hostile shape at a cache file makes the build say: a note the next build is rid of,
@@ -213,12 +242,14 @@ def _sparse(path: Path, size: int) -> None:
 
 Shape = Callable[[Place], None]
 
-# name -> (what to lay over the built site, the line the build must say, whether it stays)
+JOURNAL = f"{CACHE_FILE}-journal"
+
+# name -> (what to lay over the built site, the line the build must say)
 CACHE_FILE_SHAPES: dict[str, tuple[Shape, str]] = {
     "link to /dev/zero": (lambda p: _link(p.cache, "/dev/zero"),
                           f"{CACHE_FILE}:1:1: " + IGNORED.format("a symbolic link")),
-    "link to a good cache": (lambda p: (os.replace(p.cache, p.root / "good.pickle"),
-                                        _link(p.cache, p.root / "good.pickle")),
+    "link to a good store": (lambda p: (os.replace(p.cache, p.root / "good.sqlite"),
+                                        _link(p.cache, p.root / "good.sqlite")),
                              f"{CACHE_FILE}:1:1: " + IGNORED.format("a symbolic link")),
     "dangling link": (lambda p: _link(p.cache, p.root / "nothing"),
                       f"{CACHE_FILE}:1:1: " + IGNORED.format("a symbolic link")),
@@ -228,38 +259,52 @@ CACHE_FILE_SHAPES: dict[str, tuple[Shape, str]] = {
     "socket": (lambda p: _socket(p.cache), f"{CACHE_FILE}:1:1: " + IGNORED.format("a socket")),
     "huge sparse file": (lambda p: _sparse(p.cache, MAX_CACHE_BYTES + 1),
                          f"{CACHE_FILE}:1:1: " + IGNORED.format("larger than 2,048 MB")),
-    # Under the limit, but more than the memory the build may use (MEMORY_LIMIT).
-    "sparse file over the memory limit": (
-        lambda p: _sparse(p.cache, MAX_CACHE_BYTES - 1),
-        f"{CACHE_FILE}:1:1: note: cannot read the build cache (not enough memory); building "
-        "everything"),
+    # Zeros just under the limit: not a database, found so without reading it all.
+    "sparse file under the limit": (lambda p: _sparse(p.cache, MAX_CACHE_BYTES - 1),
+                                    f"{CACHE_FILE}:1:1: {FOREIGN}"),
     "empty": (lambda p: p.cache.write_bytes(b""), f"{CACHE_FILE}:1:1: {FOREIGN}"),
-    "truncated": (lambda p: p.cache.write_bytes(p.cache.read_bytes()[:100]),
-                  f"{CACHE_FILE}:1:1: {FOREIGN}"),
-    "one byte flipped": (lambda p: p.cache.write_bytes(
-        (lambda b: b[:-1] + bytes([b[-1] ^ 1]))(p.cache.read_bytes())),
-        f"{CACHE_FILE}:1:1: {FOREIGN}"),
+    "truncated to its header": (lambda p: p.cache.write_bytes(p.cache.read_bytes()[:100]),
+                                f"{CACHE_FILE}:1:1: {FOREIGN}"),
+    "its pages garbage": (lambda p: _damage_pages(p.cache), f"{CACHE_FILE}:1:1: {FOREIGN}"),
     "garbage": (lambda p: p.cache.write_bytes(os.urandom(5000)), f"{CACHE_FILE}:1:1: {FOREIGN}"),
-    "records file put in its place": (lambda p: p.cache.write_bytes(p.records.read_bytes()),
-                                      f"{CACHE_FILE}:1:1: {FOREIGN}"),
-    "signed, but of another version": (
-        lambda p: p.cache.write_bytes(_sign(p, "build.pickle", pickle.dumps(
-            cache_module.BuildCache(generator=b"an older factsheet")))),
+    "another program's database": (
+        lambda p: (p.cache.unlink(), sqlite3.connect(p.cache).execute(
+            "CREATE TABLE notes (text)").connection.commit()),
+        f"{CACHE_FILE}:1:1: {FOREIGN}"),
+    "write-ahead log asked for": (
+        lambda p: sqlite3.connect(p.cache).execute("PRAGMA journal_mode = WAL").connection.close(),
+        f"{CACHE_FILE}:1:1: {FOREIGN}"),
+    "another user's store": (
+        lambda p: _alter(p, ("UPDATE meta SET value = ? WHERE name = 'owner'",
+                             (os.urandom(32),))),
+        f"{CACHE_FILE}:1:1: {FOREIGN}"),
+    "a table of its own": (lambda p: _alter(p, "CREATE TABLE extra (x)"),
+                           f"{CACHE_FILE}:1:1: {FOREIGN}"),
+    "a trigger of its own": (lambda p: _alter(
+        p, "CREATE TRIGGER t AFTER INSERT ON pages BEGIN DELETE FROM outputs; END"),
+        f"{CACHE_FILE}:1:1: {FOREIGN}"),
+    "a state signed by someone else": (
+        lambda p: _alter(p, ("UPDATE meta SET value = ? WHERE name = 'state-mac'",
+                             (os.urandom(32),))),
+        f"{CACHE_FILE}:1:1: {FOREIGN}"),
+    "a table of the wrong shape": (
+        lambda p: _alter(p, "UPDATE pages SET deps = 1"),
+        f"{CACHE_FILE}:1:1: {FOREIGN}"),
+    "of another format": (lambda p: _alter(p, "PRAGMA user_version = 99"),
+                          f"{CACHE_FILE}:1:1: {OTHER_VERSION}"),
+    "of another version": (
+        lambda p: _alter(p, "UPDATE meta SET value = x'00' WHERE name = 'generator'"),
         f"{CACHE_FILE}:1:1: {OTHER_VERSION}"),
-    "signed, but not a cache": (
-        lambda p: p.cache.write_bytes(_sign(p, "build.pickle", pickle.dumps({"a": 1}))),
-        f"{CACHE_FILE}:1:1: {OTHER_VERSION}"),
+    "signed, but not a cache": (lambda p: _signed_state(p, pickle.dumps({"a": 1})),
+                                f"{CACHE_FILE}:1:1: {OTHER_VERSION}"),
     "signed, naming code that is gone": (
-        lambda p: p.cache.write_bytes(_sign(p, "build.pickle", pickle.dumps(
-            cache_module.BuildCache()).replace(b"BuildCache", b"BuildCachf"))),
+        lambda p: _signed_state(p, pickle.dumps(cache_module.BuildCache()).replace(
+            b"BuildCache", b"BuildCachf")),
         f"{CACHE_FILE}:1:1: {OTHER_VERSION}"),
-    "records file: link to /dev/zero": (lambda p: _link(p.records, "/dev/zero"),
-                                        f"{RECORDS_FILE}:1:1: "
-                                        + IGNORED.format("a symbolic link")),
-    "records file: named pipe": (lambda p: _fifo(p.records),
-                                 f"{RECORDS_FILE}:1:1: " + IGNORED.format("a named pipe")),
-    "records file: garbage": (lambda p: p.records.write_bytes(b"\x80\x05garbage"),
-                              f"{RECORDS_FILE}:1:1: {FOREIGN}"),
+    "journal: link to a file": (lambda p: _link(p.site / JOURNAL, p.root / "victim"),
+                                f"{JOURNAL}:1:1: " + IGNORED.format("a symbolic link")),
+    "journal: named pipe": (lambda p: _fifo(p.site / JOURNAL),
+                            f"{JOURNAL}:1:1: " + IGNORED.format("a named pipe")),
 }
 
 
@@ -273,34 +318,48 @@ def test_a_hostile_cache_file_is_ignored_with_a_note_and_replaced(
     # The build put a cache of its own there, which the next build trusts.
     assert stat.S_ISREG(os.lstat(place.cache).st_mode)
     assert _said(_build(place)) == []
-    if shape == "link to a good cache":
-        assert (place.root / "good.pickle").is_file()  # the link was replaced, not followed
+    if shape == "link to a good store":
+        assert (place.root / "good.sqlite").is_file()  # the link was replaced, not followed
+    if shape.startswith("journal"):
+        assert not (place.root / "victim").exists()
 
 
 def test_a_forged_pickle_is_never_loaded(place: Place, reference: dict[str, bytes]) -> None:
     """A pickle that would run code, with a signature that is not this user's (random, all
     zeros, made with another key, or with this key over the body alone): never unpickled,
-    whether it is put at the build file or (beside a good build file) at the records file."""
+    whether it is put in the state or in a record's row of a store that is otherwise good."""
     marker = place.root / "pwned"
     body = pickle.dumps(Boom(marker))
-    good = {path: path.read_bytes() for path in (place.cache, place.records)}
-    signatures = (os.urandom(32), bytes(32),
-                  hmac.new(os.urandom(KEY_SIZE), b"build.pickle\0" + body,
-                           hashlib.sha256).digest(),
-                  hmac.new(place.key.read_bytes(), body, hashlib.sha256).digest())
-    for forged, line in ((place.cache, f"{CACHE_FILE}:1:1: {FOREIGN}"),
-                         (place.records, f"{RECORDS_FILE}:1:1: {FOREIGN}")):
+    good = place.cache.read_bytes()
+    store = _store(place)
+    other = Store(store.db, -1, os.urandom(KEY_SIZE))
+    store.db.close()
+    path, key, types = sqlite3.connect(place.cache).execute(
+        "SELECT path, hash, types FROM documents").fetchone()
+    for where in ("state", "documents"):
+        parts = (body,) if where == "state" else (b"documents", path, key, types, body)
+        signatures = (os.urandom(32), bytes(32), other.sign(*parts),
+                      hmac.new(place.key.read_bytes(), body, hashlib.sha256).digest())
         for signature in signatures:
-            for path, data in good.items():
-                path.write_bytes(data)
-            forged.write_bytes(signature + body)
-            assert _said(_build(place)) == [line]
+            place.cache.write_bytes(good)
+            _forge(place, where, body, signature, path)
+            assert _said(_build(place)) == [f"{CACHE_FILE}:1:1: {FOREIGN}"]
             assert not marker.exists(), "the forged cache was unpickled"
             assert tree_bytes(place.out) == reference
     # The same pickle signed with this user's key is loaded: the test's payload is live.
-    place.cache.write_bytes(_sign(place, "build.pickle", body))
+    place.cache.write_bytes(good)
+    _forge(place, "state", body, _store(place).sign(body), path)
     assert _said(_build(place)) == [f"{CACHE_FILE}:1:1: {OTHER_VERSION}"]
     assert marker.exists()
+
+
+def _forge(place: Place, where: str, body: bytes, signature: bytes, path: bytes) -> None:
+    if where == "state":
+        _alter(place, ("UPDATE meta SET value = ? WHERE name = 'state'", (body,)),
+               ("UPDATE meta SET value = ? WHERE name = 'state-mac'", (signature,)))
+    else:
+        _alter(place, ("UPDATE documents SET value = ?, mac = ? WHERE path = ?",
+                       (body, signature, path)))
 
 
 # name -> (what to lay over the site's cache folders, the line, the folder it names)
@@ -317,10 +376,9 @@ CACHE_FOLDER_SHAPES: dict[str, tuple[Shape, str]] = {
     ".cache/factsheet is a named pipe": (lambda p: _replace_tree(p.site / CACHE_DIR, "fifo"),
                                          f"{CACHE_DIR}:1:1: "
                                          + STAYS_FOLDER.format("a named pipe")),
-    "build.pickle is a folder": (lambda p: _folder(p.cache), f"{CACHE_FILE}:1:1: {STAYS_FILE}"),
-    "records.pickle is a folder": (lambda p: _folder(p.records),
-                                   f"{RECORDS_FILE}:1:1: "
-                                   + STAYS_FILE),
+    "store.sqlite is a folder": (lambda p: _folder(p.cache), f"{CACHE_FILE}:1:1: {STAYS_FILE}"),
+    "its journal is a folder": (lambda p: _folder(p.site / JOURNAL),
+                                f"{JOURNAL}:1:1: {STAYS_FILE}"),
 }
 
 

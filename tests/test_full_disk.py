@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.store.cache import CACHE_DIR, CACHE_FILE, RECORDS_FILE
+from generator.store.cache import CACHE_DIR, CACHE_FILE
 from generator.store.key import KEY_NAME
 from tests.conftest import REPO, copy_case, tree_bytes
 from tests.hardening import run_cli
@@ -168,12 +168,12 @@ def test_a_full_cache_disk_costs_speed_only(tmp_path: Path, keys: Path,
         said = _said(outcome.err)
         if said:
             assert len(said) == 1 and said[0].endswith(
-                f"warning: cannot write the build cache (No space left on device); "
+                f"warning: cannot write the build cache (database or disk is full); "
                 f"{NOT_WRITTEN}"), said
-            assert said[0].split(":")[0] in (CACHE_FILE, RECORDS_FILE)
+            assert said[0].split(":")[0] == CACHE_FILE
         # No half-written file is left, and what is there is trusted or ignored, never a
         # traceback: the next build is right too.
-        assert set(_files(disk / "factsheet")) <= {"build.pickle", "records.pickle"}
+        assert set(_files(disk / "factsheet")) <= {"store.sqlite", "store.sqlite-journal"}
         again = run_cli("build", "--site", site, "--out", out)
         assert again.code == 0 and "Traceback" not in again.err
         assert tree_bytes(out) == reference
@@ -199,8 +199,8 @@ def test_a_read_only_cache_costs_speed_only(tmp_path: Path, keys: Path,
             outcome = run_cli("build", "--site", site, "--out", out)
             assert outcome.code == 0, outcome.err
             assert _said(outcome.err) == [
-                f"{RECORDS_FILE}:1:1: warning: cannot write the build cache (Read-only file "
-                f"system); {NOT_WRITTEN}"]
+                f"{CACHE_FILE}:1:1: warning: cannot write the build cache (attempt to write a "
+                f"readonly database); {NOT_WRITTEN}"]
             assert tree_bytes(out) == reference
         assert tree_bytes(disk) == kept
 
@@ -240,7 +240,7 @@ def test_a_cache_folder_without_write_permission(tmp_path: Path, keys: Path,
     finally:
         (site / CACHE_DIR).chmod(0o755)
     assert outcome.code == 0, outcome.err
-    assert _said(outcome.err) == [f"{RECORDS_FILE}:1:1: warning: cannot write the build cache "
+    assert _said(outcome.err) == [f"{CACHE_FILE}:1:1: warning: cannot write the build cache "
                                   f"(Permission denied); {NOT_WRITTEN}"]
     assert tree_bytes(out) == reference
 
@@ -392,8 +392,8 @@ for note in notes:
 @pytest.mark.parametrize(("what", "limit", "expected"), [
     ("key", 0, "cannot make the cache key (File too large)"),
     ("key", 31, "cannot make the cache key (File too large)"),
-    ("cache", 0, "cannot write the build cache (File too large)"),
-    ("cache", 3_000, "cannot write the build cache (File too large)"),
+    ("cache", 0, "cannot write the build cache (disk I/O error)"),
+    ("cache", 3_000, "cannot write the build cache (disk I/O error)"),
     ("cache", 10**7, ""),
 ])
 def test_a_file_size_limit_in_a_real_process(tmp_path: Path, what: str, limit: int,
@@ -414,7 +414,10 @@ def test_a_file_size_limit_in_a_real_process(tmp_path: Path, what: str, limit: i
     if what == "key":
         assert os.listdir(keys / "factsheet") == [], "a key half made was left"
     else:
-        left = set(_files(site / ".cache"))
-        assert left <= {"factsheet/build.pickle", "factsheet/records.pickle"}
-        assert (left == {"factsheet/build.pickle", "factsheet/records.pickle"}) == (not expected)
+        # A store that could not be written holds no build, and the next build says nothing.
+        assert set(_files(site / ".cache")) <= {"factsheet/store.sqlite"}
+        again = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site),
+                                "--out", str(tmp_path / "out")], cwd=REPO, env=env,
+                               capture_output=True, text=True, timeout=120)
+        assert again.returncode == 0 and _said(again.stderr) == [], again.stderr
 

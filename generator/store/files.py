@@ -28,10 +28,11 @@ _CHUNK = 1 << 30  # Linux reads at most 2 GiB - 4 KiB at once
 class Unfit(Exception):
     """What is at a store file's name is not a regular file of a size worth reading."""
 
-    def __init__(self, what: str, folder: str = "") -> None:
+    def __init__(self, what: str, folder: str = "", name: str = "") -> None:
         super().__init__(what)
         self.what = what  # "a symbolic link", "a folder", "larger than 2,048 MB", ...
         self.folder = folder  # the folder's path, when a folder was wanted at a name
+        self.name = name  # the file's name, when it is not the one the caller opened
 
 
 def kind(mode: int) -> str:

@@ -1,0 +1,81 @@
+"""What one build hands to the next, in memory: the plain data the store keeps (see cache.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from generator.errors import Diagnostic
+from generator.store.inputs import Stamp
+
+if TYPE_CHECKING:  # the stages are imported only when a build has work to do
+    from generator.check.validate import Record
+    from generator.read.yamlsrc import Document
+
+StoreStamp = tuple[bytes, int]  # which store, and how many saves it has seen
+
+
+def digest(data: bytes) -> bytes:
+    """The content hash used throughout the cache."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def inputs_key(inputs: dict[str, Stamp | str], base_url: str | None, out_dir: Path) -> bytes:
+    """One hash of every input's stamps and the build's options."""
+    return digest(repr((sorted(inputs.items()), base_url, os.path.realpath(out_dir))).encode())
+
+
+class OutputFile(NamedTuple):
+    """A file the last build left in the output folder, as it was left."""
+
+    digest: bytes
+    size: int
+    mtime_ns: int
+    # Changed by any write or time stamp change, and settable by no one: a file edited to
+    # the same size and given back its time stamp still differs here.
+    ctime_ns: int = 0
+
+
+class PageEntry(NamedTuple):
+    """How one output file was made: the records and templates it read."""
+
+    deps: frozenset[str]  # record keys, "*" (every record) and "<type>:*"
+    templates: frozenset[str]
+
+
+@dataclass
+class BuildCache:
+    """Everything one build hands to the next."""
+
+    generator: bytes = b""  # hash of the generator's own files
+    settings: bytes = b""  # hash of site.yaml, the base URL and the output folder
+    config: bytes = b""  # hash of site.yaml and the base URL: what `check` compares
+    # every file the build reads, and where each folder really is (it may be a link)
+    inputs: dict[str, Stamp | str] = field(default_factory=dict)
+    inputs_key: bytes = b""  # hash of all of them, with the options of the build
+    page_count: int = 0
+    warnings: tuple[Diagnostic, ...] = ()  # said again when nothing changed
+    links: dict[tuple[str, bool], tuple[str, ...]] = field(default_factory=dict)
+    quotes: dict[tuple[bytes, str], tuple[int, int] | str] = field(default_factory=dict)
+    types: bytes = b""  # hash of the record types: what validation depends on
+    parsed: dict[str, tuple[bytes, Document | Diagnostic]] = field(default_factory=dict)
+    validated: dict[str, tuple[Document, Record | None, tuple[Diagnostic, ...]]] = field(
+        default_factory=dict)
+    # key -> hashes of the linked record: in full, and its title and facts
+    records: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
+    # a listing's membership key -> hash of which records (and facts) it shows, in order
+    memberships: dict[str, bytes] = field(default_factory=dict)
+    pending: frozenset[str] = frozenset()  # stale pages a dev server left for later
+    templates: dict[str, bytes] = field(default_factory=dict)  # name -> hash of its source
+    pages: dict[str, PageEntry] = field(default_factory=dict)  # output path -> how it was made
+    outputs: dict[str, OutputFile] = field(default_factory=dict)  # every file in the output
+    search: dict[str, bytes] = field(default_factory=dict)  # shard bundle -> hash of its pages
+    search_stale: bool = False  # the pages changed since (a dev server indexes them later)
+    # Set when the store holds exactly this cache (it was loaded or saved as it is).
+    stamp: StoreStamp | None = field(default=None, compare=False)
+    # The cache the store held when this one's build began: a save writes what differs.
+    base: BuildCache | None = field(default=None, compare=False, repr=False)
+    has_records: bool = field(default=True, compare=False)  # parsed, validated, links, quotes
