@@ -47,10 +47,11 @@ CACHES = st.fixed_dictionaries({
                                max_size=5),
     "links": st.dictionaries(st.tuples(NAMES, st.booleans()),
                              st.lists(NAMES, max_size=3).map(tuple), max_size=3),
+    "collation": st.dictionaries(st.tuples(NAMES, NAMES), HASHES, max_size=3),
     "quotes": st.dictionaries(st.tuples(HASHES, NAMES), st.one_of(
         NAMES, st.tuples(st.integers(0, 10**6), st.integers(0, 10**6))), max_size=3),
 })
-TABLES = ("records", "memberships", "templates", "search", "pages", "outputs",
+TABLES = ("collation", "records", "memberships", "templates", "search", "pages", "outputs",
           "links", "quotes")
 
 

@@ -83,9 +83,11 @@ def _key(text: str, tailor: tuple[tuple[str, str], ...]) -> bytes:
     return weights.tobytes()
 
 
-def ranks(titles: Iterable[tuple[str, str]], language: str) -> dict[str, int]:
+def ranks(titles: Iterable[tuple[str, str]], language: str,
+          key: Callable[[str], bytes] | None = None) -> dict[str, int]:
     """Each (key, title)'s place when the titles are alphabetised; ties go by the title's
-    code points, then by key, so the order is total."""
-    key = sort_key(language)
+    code points, then by key, so the order is total. `key` is `sort_key(language)`, or
+    one that knows its keys already."""
+    key = key or sort_key(language)
     ordered = sorted(titles, key=lambda kt: (key(kt[1]), kt[1], kt[0]))
     return {k: i for i, (k, _) in enumerate(ordered)}

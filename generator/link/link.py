@@ -6,7 +6,7 @@ import dataclasses
 import functools
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from generator.check.refhints import TitleIndex
 from generator.check.validate import Citation, Fact, Record
@@ -19,7 +19,7 @@ from generator.link.backlinks import MENTION_LABEL as MENTION_LABEL
 from generator.link.backlinks import Backlink as Backlink
 from generator.link.backlinks import BacklinkGroup as BacklinkGroup
 from generator.link.backlinks import Edges, group_backlinks, label_rank
-from generator.link.collation import ranks
+from generator.link.collation import ranks, sort_key
 from generator.link.facets import find_facets
 from generator.link.folding import FoldedSource, fold_source
 from generator.link.markup import MarkupBudget, classify_link, find_links
@@ -53,7 +53,8 @@ def link_site(config: SiteConfig, records: list[Record], broken: frozenset[str] 
     grouped: dict[str, list[Record]] = {t.name: [] for t in config.types}
     for record in linked:
         grouped[record.type].append(record)
-    order = ranks(((r.key, r.title) for r in linked), config.language)
+    order = ranks(((r.key, r.title) for r in linked), config.language,
+                  _title_key(config.language, memo))
     by_type = {name: tuple(sorted(group, key=lambda r: order[r.key]))
                for name, group in grouped.items()}
     rank = label_rank(config)
@@ -65,6 +66,15 @@ def link_site(config: SiteConfig, records: list[Record], broken: frozenset[str] 
     subtitles = find_subtitles(config, by_type, records_by_key)
     return Site(config, records_by_key, by_type, backlinks, quote_marks, fact_anchors, facets,
                 subtitles, also_anchors, aliases), linker.diagnostics
+
+
+def _title_key(language: str, memo: LinkMemo | None) -> Callable[[str], bytes]:
+    """Titles' sort keys, from the last build where it made them (a hundred thousand of
+    them take seconds)."""
+    plain = sort_key(language)
+    if memo is None:
+        return plain
+    return functools.partial(memo.sort_key, language, find=plain)
 
 
 class _Linker:

@@ -56,6 +56,13 @@ class RecordMemo:
         self.fresh.links[(text, inline)] = found
         return found
 
+    def sort_key(self, language: str, title: str, find: Callable[[str], bytes]) -> bytes:
+        """`find(title)`: where a title sorts in a language, worked out once per title."""
+        old = self.previous.collation.get((language, title)) if self.previous else None
+        found = old if old is not None else find(title)
+        self.fresh.collation[(language, title)] = found
+        return found
+
     def quote(self, source_hash: bytes, quote: str,
               find: Callable[[], tuple[int, int] | str]) -> tuple[int, int] | str:
         """`find()`: where a quote is in a source's text (by its hash), looked for once."""

@@ -60,6 +60,7 @@ class BuildCache:
     warnings: tuple[Diagnostic, ...] = ()  # said again when nothing changed
     links: dict[tuple[str, bool], tuple[str, ...]] = field(default_factory=dict)
     quotes: dict[tuple[bytes, str], tuple[int, int] | str] = field(default_factory=dict)
+    collation: dict[tuple[str, str], bytes] = field(default_factory=dict)  # title sort keys
     types: bytes = b""  # hash of the record types: what validation depends on
     parsed: dict[str, tuple[bytes, Document | Diagnostic]] = field(default_factory=dict)
     validated: dict[str, tuple[Document, Record | None, tuple[Diagnostic, ...]]] = field(

@@ -131,6 +131,14 @@ def _quote_decoder() -> Decode:
     return decode
 
 
+def _collation(key: tuple[str, str], found: bytes) -> Row:
+    return (key[0], _k(key[1]), found)
+
+
+def _collation_decoder() -> Decode:
+    return lambda row: ((_ks(row[0]), _ks(row[1])), _bytes(row[2]))
+
+
 def _int(value: object) -> int:
     if not isinstance(value, int):
         raise ValueError("not a number")
@@ -194,6 +202,7 @@ WORK_TABLES = (
     Table("pages", ("path",), ("deps", "templates"), _page, _page_decoder),
     Table("links", ("text", "inline"), ("targets",), _link, _link_decoder),
     Table("quotes", ("source", "quote"), ("start", "end", "missing"), _quote, _quote_decoder),
+    Table("collation", ("language", "title"), ("key",), _collation, _collation_decoder),
 )
 
 
