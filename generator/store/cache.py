@@ -44,7 +44,7 @@ from generator.store.state import (
     digest,
     inputs_key,
 )
-from generator.store.tables import OUTPUT_TABLES, WORK_TABLES, write_documents
+from generator.store.tables import OUTPUT_TABLES, WORK_TABLES, text_of, write_documents
 
 __all__ = [
     "CACHE_DIR",
@@ -65,7 +65,7 @@ T = TypeVar("T")
 _HELD = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
-MAX_CACHE_BYTES = 2 * 2**30  # a 100,000-record store is about 600 MB; anything larger is not ours
+MAX_CACHE_BYTES = 2 * 2**30  # a 10,000-record store is 131 MB; anything this large is not ours
 # Kept in tables (or, the inputs, not at all: their hash is all a build compares), not in
 # the state row.
 _WHOLE = ("parsed", "validated", "inputs", *(t.name for t in (*OUTPUT_TABLES, *WORK_TABLES)),
@@ -110,7 +110,7 @@ def load_cached_records(site_dir: Path, build_cache: BuildCache) -> list[Diagnos
             if not store.signed(mac, b"documents", path, key, types, value):
                 raise NotOurs
             doc, checked = _pair(_unpickled(value))
-            name = path.decode("utf-8", "surrogatepass")
+            name = text_of(path)
             parsed[name] = (key, doc)
             if checked is not None and types == checked_against:
                 validated[name] = (doc, *checked)
@@ -131,24 +131,24 @@ def save_cache(site_dir: Path, build_cache: BuildCache) -> list[Diagnostic]:
     try:
         with opened(os.fspath(site_dir), key.value, MAX_CACHE_BYTES, write=True) as store:
             _save(store, build_cache)
-    except Unfit as unfit:
-        return [*key.notes, notes.unusable_folder(unfit) if unfit.folder else
-                notes.unusable_file(notes.at(unfit))]
+    except Unfit as unfit:  # in a save, only what a build cannot replace
+        return [*key.notes, notes.unfit(unfit)]
     except (OSError, sqlite3.Error) as exc:
-        _remove_empty(site_dir)
+        # A store a failed save began and could not put a table in: the next build would
+        # take it for someone else's.
+        _remove_store(site_dir, only_empty=True)
         return [*key.notes, notes.cannot_write(CACHE_DIR if isinstance(exc, OSError)
                                           else CACHE_FILE, exc)]
     return list(key.notes)
 
 
-def _remove_empty(site_dir: Path) -> None:
-    """Remove a store a failed save began and could not put a table in: the next build
-    would take it for someone else's."""
+def _remove_store(site_dir: Path, only_empty: bool = False) -> None:
+    """Remove the site's store (only an empty one, if `only_empty`), where it can be."""
     with contextlib.suppress(OSError, Unfit):
         folder = open_folder(os.fspath(site_dir), FOLDERS)
         try:
             found = status(folder)
-            if found is not None and found.st_size == 0:
+            if found is not None and (found.st_size == 0 or not only_empty):
                 remove_store(folder)
         finally:
             os.close(folder)
@@ -248,12 +248,7 @@ def forget_cache(site_dir: Path) -> None:
                 store.db.execute("DELETE FROM meta WHERE name = 'state'")
                 store.db.execute("COMMIT")
         except sqlite3.Error as exc:  # a full disk has no room for the journal, but for this
-            if getattr(exc, "sqlite_errorcode", 0) & 0xFF in _HELD:
-                return  # another build holds it, and will write a state of its own
-            folder = open_folder(os.fspath(site_dir), FOLDERS)
-            try:
-                remove_store(folder)
-            finally:
-                os.close(folder)
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF not in _HELD:
+                _remove_store(site_dir)  # (held, another build writes a state of its own)
 
 

@@ -75,7 +75,8 @@ def _b(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
-def _s(data: object) -> str:
+def text_of(data: object) -> str:
+    """A name or text kept as bytes (see _b)."""
     return _bytes(data).decode("utf-8", "surrogatepass")
 
 
@@ -86,7 +87,7 @@ def _k(text: str) -> str | bytes:
 
 
 def _ks(data: object) -> str:
-    return data if isinstance(data, str) else _s(data)  # _s refuses what is not bytes
+    return data if isinstance(data, str) else text_of(data)  # text_of refuses what is not bytes
 
 
 def _plain(key: str, value: Any) -> Row:
