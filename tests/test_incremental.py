@@ -14,11 +14,15 @@ from hypothesis import strategies as st
 
 from generator.build import BuildResult, Options, build_site
 from generator.errors import BuildFailed
+from generator.render.engine import THEME_DIR
 from generator.store.cache import CACHE_FILE
-from tests.conftest import copy_case, tree_bytes, write_files
+from tests.conftest import CASES, copy_case, tree_bytes, write_files
 
 ACME = "content/companies/acme.yaml"
 GLOBEX = "content/companies/globex.yaml"
+ACME_INC = "content/companies/acme-inc.yaml"
+CASE = CASES / "basic"
+THEME_TEMPLATES = THEME_DIR / "templates"
 ACME_PAGE = "companies/acme/index.html"
 GLOBEX_PAGE = "companies/globex/index.html"
 SPRINGFIELD_PAGE = "cities/springfield/index.html"
@@ -31,8 +35,8 @@ def own_cache_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
 
 
-def build(site: Path, out: Path, **options: bool) -> BuildResult:
-    return build_site(site, out, options=Options(**options))
+def build(site: Path, out: Path, jobs: int = 1, **options: bool) -> BuildResult:
+    return build_site(site, out, jobs=jobs, options=Options(**options))
 
 
 def stamps(out: Path) -> dict[str, tuple[int, int]]:
@@ -264,10 +268,36 @@ EDITS = {
                       lambda t: 'msgid "Search"\nmsgstr "Buscador"\n\n'
                                 'msgid "Companies"\nmsgstr "Empresas"\n'),
     "no spanish words": ("templates/messages/es.po", None),
+    # A source that facts cite, gone (an error) and back.
+    "no gazette": ("content/sources/gazette.yaml", None),
+    "gazette back": ("content/sources/gazette.yaml",
+                     lambda t: t or (CASE / "content/sources/gazette.yaml").read_text()),
+    # Pagination: one record a list page, one fact a timeline page, and back.
+    "page size 1": ("site.yaml", lambda t: t if "page_size:" in t else "page_size: 1\n" + t),
+    "page size 100": ("site.yaml", lambda t: t.replace("page_size: 1\n", "")),
+    # A template that record pages include, and one the home page includes if it exists.
+    "cite include": ("templates/_cite.html",
+                     lambda t: (THEME_TEMPLATES / "_cite.html").read_text() + "<p>Cite us.</p>\n"),
+    "no cite include": ("templates/_cite.html", None),
+    "about include": ("templates/about.html", lambda t: "<p>About this site.</p>\n"),
+    "no about include": ("templates/about.html", None),
+}
+
+# A record whose file is renamed keeps its old slug as an alias, and back again.
+RENAMES = {
+    "acme becomes acme-inc": (ACME, ACME_INC, lambda t: "aliases: [acme]\n" + t),
+    "acme-inc becomes acme": (ACME_INC, ACME, lambda t: t.replace("aliases: [acme]\n", "")),
 }
 
 
 def apply_edit(site: Path, name: str) -> None:
+    if name in RENAMES:
+        before, after, change = RENAMES[name]
+        if (site / before).exists():
+            text = (site / before).read_text()
+            (site / before).unlink()
+            (site / after).write_text(change(text))
+        return
     rel, change = EDITS[name]
     path = site / rel
     if change is None:
@@ -277,9 +307,9 @@ def apply_edit(site: Path, name: str) -> None:
     path.write_text(change(path.read_text() if path.exists() else ""))
 
 
-def outcome(site: Path, out: Path, **options: bool) -> str:
+def outcome(site: Path, out: Path, jobs: int = 1, **options: bool) -> str:
     try:
-        build(site, out, **options)
+        build(site, out, jobs, **options)
     except BuildFailed as failed:
         return "failed: " + "; ".join(d.message for d in failed.diagnostics)
     return "built"
@@ -287,17 +317,25 @@ def outcome(site: Path, out: Path, **options: bool) -> str:
 
 @settings(max_examples=30, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=5))
+@given(st.lists(st.sampled_from(sorted({*EDITS, *RENAMES})), min_size=1, max_size=5),
+       st.sampled_from([1, 3]))
 @example(["in two languages", "acme in spanish", "spanish words", "acme's spanish edited",
-          "no spanish words"])
-def test_incremental_builds_equal_clean_builds(tmp_path: Path, edits: list[str]) -> None:
+          "no spanish words"], 1)
+@example(["acme renamed"], 1)  # a former slug alone: one more line in _redirects
+@example(["acme becomes acme-inc", "acme rates globex", "acme-inc becomes acme"], 3)
+@example(["no gazette", "gazette back", "no gazette", "acme without summary"], 1)
+@example(["page size 1", "globex second fact", "acme corrected", "page size 100"], 3)
+@example(["cite include", "about include", "no cite include", "no about include"], 3)
+def test_incremental_builds_equal_clean_builds(tmp_path: Path, edits: list[str],
+                                               jobs: int) -> None:
+    """With one job or several for the incremental builds, and one for the clean ones."""
     root = tmp_path / f"run-{os.urandom(4).hex()}"
     site = copy_case("basic", root)
     out, clean = root / "out", root / "clean"
-    assert outcome(site, out) == "built"
+    assert outcome(site, out, jobs) == "built"
     for name in edits:
         apply_edit(site, name)
-        incremental = outcome(site, out)
+        incremental = outcome(site, out, jobs)
         from_scratch = outcome(site, clean, load=False, save=False)
         assert incremental == from_scratch, name
         if incremental == "built":

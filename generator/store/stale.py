@@ -38,8 +38,9 @@ def record_hashes(site: Site) -> dict[str, tuple[bytes, bytes]]:
         # A multilingual site's translations are part of it: its pages in each language.
         summary = repr((record.title, site.subtitles.get(key), record.facts, anchors,
                         source_provenance(site.config, record), record.translations))
-        full = repr((summary, record.fields, record.updated, record.corrections,
-                     site.backlinks.get(key), site.quote_marks.get(key)))
+        # Its former slugs are the redirects file's lines.
+        full = repr((summary, record.fields, record.aliases, record.updated,
+                     record.corrections, site.backlinks.get(key), site.quote_marks.get(key)))
         hashes[key] = (digest(full.encode()), digest(summary.encode()))
     return hashes
 
