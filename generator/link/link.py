@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
@@ -18,12 +17,13 @@ from generator.link.backlinks import CLAIMS_LABEL as CLAIMS_LABEL
 from generator.link.backlinks import MENTION_LABEL as MENTION_LABEL
 from generator.link.backlinks import Backlink as Backlink
 from generator.link.backlinks import BacklinkGroup as BacklinkGroup
-from generator.link.backlinks import Edges, group_backlinks, label_rank
+from generator.link.backlinks import group_backlinks, label_rank
 from generator.link.collation import ranks, sort_key
 from generator.link.facets import find_facets
 from generator.link.folding import FoldedSource, fold_source
 from generator.link.markup import MarkupBudget, classify_link, find_links
 from generator.link.quotes import Span, find_quote, mark_quotes
+from generator.link.reuse import Linked, Lookups, NotedEdges, settings_hash
 from generator.link.site import LinkMemo as LinkMemo
 from generator.link.site import Site as Site
 from generator.link.titles import find_subtitles
@@ -83,17 +83,13 @@ class _Linker:
     def __init__(self, config: SiteConfig, index: dict[str, Record], broken: frozenset[str],
                  memo: LinkMemo | None, aliases: Aliases) -> None:
         self.config = config
-        self.aliases = aliases
         self.memo = memo
-        self.source_hashes: dict[str, bytes] = {}
-        self.index = index
-        self.broken = broken
+        # A further language's linking differs in its labels; only the default's is kept.
+        self.settings = settings_hash(config) if memo is not None and not config.tree else b""
+        self.lookups = Lookups(index, broken, aliases)
         self.type_names = frozenset(t.name for t in config.types)
-        self.slug_types: dict[str, list[str]] = defaultdict(list)
-        for key in sorted({*index, *broken}):
-            type_name, slug = key.split(":", 1)
-            self.slug_types[slug].append(type_name)
-        self.edges = Edges()
+        self.edges = NotedEdges()
+        self.spans: list[tuple[str, Span]] = []  # the quotes of the record being linked
         self.quotes: dict[str, list[Span]] = defaultdict(list)
         self.folded: dict[str, FoldedSource] = {}
         self.diagnostics: list[Diagnostic] = []
@@ -103,6 +99,25 @@ class _Linker:
         self.diagnostics.append(record.doc.error(keypath, message))
 
     def link_record(self, record: Record) -> Record:
+        """`record` with its refs resolved; its backlinks and quotes noted."""
+        memo = self.memo if self.settings else None
+        linked = memo.linked(record) if memo else None
+        if memo and linked and linked.settings == self.settings \
+                and self.lookups.answers_still(linked.asked):
+            linked.replay(self.edges, self.quotes, self.diagnostics)
+            self.edges.taken()  # noted only for a record linked anew
+            memo.keep_linked(record, linked)
+            return linked.record
+        before = len(self.diagnostics)
+        done = self.resolve(record)
+        asked, edges, spans = self.lookups.taken(), self.edges.taken(), tuple(self.spans)
+        self.spans.clear()
+        found = tuple(self.diagnostics[before:])
+        if memo and not any(d.is_error for d in found):
+            memo.keep_linked(record, Linked(done, self.settings, asked, edges, spans, found))
+        return done
+
+    def resolve(self, record: Record) -> Record:
         type_spec = self.config.type(record.type)
         fields = dict(record.fields)
         for field in type_spec.fields:
@@ -127,32 +142,33 @@ class _Linker:
         key = self.current(record, where, f"{to}:{slug}")
         if key == record.key:
             self.error(record, where, f"'{slug}' refers to this record itself")
-        elif key in self.index:
+        elif self.lookups.known(key):
             self.edges.add(key, label, Backlink(record.key))
-        elif key not in self.broken:
+        elif not self.lookups.is_broken(key):
             self.error(record, where, self.unknown(to, slug))
         return key.split(":", 1)[1]
 
     def current(self, record: Record, where: KeyPath, key: str, within: str = "") -> str:
         """`key`, or for a former slug the key of the record it names now, with a warning."""
-        if key in self.index or key not in self.aliases:
+        now = None if self.lookups.known(key) else self.lookups.alias(key)
+        if now is None:
             return key
-        now = self.aliases[key]
         self.diagnostics.append(alias_warning(record, where, key.split(":", 1)[1],
                                               now.split(":", 1)[1], within))
         return now
 
     def unknown(self, to: str, slug: str) -> str:
-        others = [t for t in self.slug_types.get(slug, ()) if t != to]
+        others = [t for t in self.lookups.slug_types.get(slug, ()) if t != to]
         if others:
             return f"unknown {to} '{slug}': '{slug}' is a {others[0]}, not a {to}"
-        slugs = [k.split(":", 1)[1] for k in {*self.index, *self.broken} if k.startswith(to + ":")]
+        slugs = [k.split(":", 1)[1] for k in {*self.lookups.index, *self.lookups.broken}
+                 if k.startswith(to + ":")]
         return f"unknown {to} '{slug}'" + (self.titles.hint(slug, to) or did_you_mean(slug, slugs))
 
     @functools.cached_property
     def titles(self) -> TitleIndex:
         """The records by title, for hints; made only when a ref is unknown."""
-        return TitleIndex(self.index.values())
+        return TitleIndex(self.lookups.index.values())
 
     def link_fact(self, record: Record, fact: Fact) -> Fact:
         at: KeyPath = ("facts", fact.number - 1)
@@ -181,24 +197,24 @@ class _Linker:
                                           f"{did_you_mean(to, self.type_names)}")
                 return None
             key = self.current(record, where, name)
-            if key not in self.index:
-                if key not in self.broken:
+            if not self.lookups.known(key):
+                if not self.lookups.is_broken(key):
                     self.error(record, where, self.unknown(to, slug))
                 return None
             return key
-        types = self.slug_types.get(name, []) or [t for t in sorted(self.type_names)
-                                                   if f"{t}:{name}" in self.aliases]
+        types = self.lookups.types_of(name) or tuple(
+            t for t in sorted(self.type_names) if self.lookups.alias(f"{t}:{name}"))
         if len(types) > 1:
             choices = " or ".join(f"'{t}:{name}'" for t in types)
             self.error(record, where, f"'{name}' is ambiguous: write {choices}")
             return None
         if not types:
-            every = [k.split(":", 1)[1] for k in self.index]
+            every = [k.split(":", 1)[1] for k in self.lookups.index]
             hint = self.titles.hint(name, None) or did_you_mean(name, every)
             self.error(record, where, f"unknown record '{name}'{hint}")
             return None
         key = self.current(record, where, f"{types[0]}:{name}")
-        return key if key in self.index else None  # a broken record is reported where it is
+        return key if self.lookups.known(key) else None  # a broken one is reported where it is
 
     def cite(self, record: Record, fact: Fact, at: KeyPath) -> Fact:
         """Check the fact's citations; the fact with its sources' current slugs."""
@@ -217,9 +233,9 @@ class _Linker:
         """Check one citation of fact `number` (`index` 0 its source, then its `also`);
         the source's current slug."""
         key = self.current(record, (*at, "source"), f"{SOURCE_TYPE}:{slug}")
-        source = self.index.get(key)
+        source = self.lookups.source(key)
         if source is None:
-            if key not in self.broken:
+            if not self.lookups.is_broken(key):
                 self.error(record, (*at, "source"), self.unknown(SOURCE_TYPE, slug))
             return slug
         self.edges.add(key, CITED_LABEL, Backlink(record.key, number))
@@ -232,7 +248,9 @@ class _Linker:
             if isinstance(found, str):
                 self.error(record, (*at, "quote"), found)
             else:
-                self.quotes[key].append((*found, record.key, number, index))
+                span = (*found, record.key, number, index)
+                self.quotes[key].append(span)
+                self.spans.append((key, span))
         return source.slug
 
     def find_quote(self, key: str, text: str, quote: str) -> tuple[int, int] | str:
@@ -242,9 +260,7 @@ class _Linker:
             return find_quote(key, self.folded[key], quote)
         if self.memo is None:
             return find()
-        if key not in self.source_hashes:
-            self.source_hashes[key] = hashlib.blake2b(text.encode(), digest_size=16).digest()
-        return self.memo.quote(self.source_hashes[key], quote, find)
+        return self.memo.quote(self.lookups.text_hash(key), quote, find)
 
     def find_links(self, text: str, inline: bool) -> Iterable[str]:
         if self.memo is None:
@@ -271,9 +287,9 @@ class _Linker:
             elif target.kind == "record":
                 to, slug = href.split(":", 1)
                 key = self.current(record, where, href, within=href)
-                if key in self.index:
+                if self.lookups.known(key):
                     self.edges.add(key, MENTION_LABEL, Backlink(record.key, fact_number))
-                elif href not in self.broken:
+                elif not self.lookups.is_broken(href):
                     self.diagnostics.append(record.doc.error_within(
                         where, href, self.unknown(to, slug) + f" in link '{href}'"))
 

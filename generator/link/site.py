@@ -13,6 +13,7 @@ from generator.link.aliases import Aliases
 from generator.link.backlinks import BacklinkGroup
 from generator.link.facets import Facets
 from generator.link.quotes import QuoteMark
+from generator.link.reuse import Linked
 from generator.site.model import SiteConfig
 
 
@@ -52,6 +53,10 @@ class LinkMemo(Protocol):
 
     def links(self, text: str, inline: bool, find: Callable[[str, bool], list[str]]
               ) -> tuple[str, ...]: ...
+
+    def linked(self, record: Record) -> Linked | None: ...
+
+    def keep_linked(self, record: Record, linked: Linked) -> None: ...
 
     def quote(self, source_hash: bytes, quote: str,
               find: Callable[[], tuple[int, int] | str]) -> tuple[int, int] | str: ...

@@ -68,8 +68,8 @@ _HELD = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 MAX_CACHE_BYTES = 2 * 2**30  # a 10,000-record store is 131 MB; anything this large is not ours
 # Kept in tables (or, the inputs, not at all: their hash is all a build compares), not in
 # the state row.
-_WHOLE = ("parsed", "validated", "inputs", *(t.name for t in (*OUTPUT_TABLES, *WORK_TABLES)),
-          "stamp", "base", "has_records")
+_WHOLE = ("parsed", "validated", "linked", "inputs",
+          *(t.name for t in (*OUTPUT_TABLES, *WORK_TABLES)), "stamp", "base", "has_records")
 
 
 def load_cache(site_dir: Path) -> tuple[BuildCache | None, list[Diagnostic]]:
@@ -109,11 +109,13 @@ def load_cached_records(site_dir: Path, build_cache: BuildCache) -> list[Diagnos
                 "SELECT path, hash, types, value, mac FROM documents"):
             if not store.signed(mac, b"documents", path, key, types, value):
                 raise NotOurs
-            doc, checked = _pair(_unpickled(value))
+            doc, checked, linked = _triple(_unpickled(value))
             name = text_of(path)
             parsed[name] = (key, doc)
             if checked is not None and types == checked_against:
                 validated[name] = (doc, *checked)
+                if linked is not None:
+                    build_cache.linked[name] = linked
         for table in WORK_TABLES:
             setattr(build_cache, table.name, dict(table.rows(store.db)))
         build_cache.parsed, build_cache.validated = parsed, validated
@@ -188,10 +190,10 @@ def _state(data: bytes) -> BuildCache:
         raise OtherVersion from None
 
 
-def _pair(value: object) -> tuple[Any, Any]:
-    if not isinstance(value, tuple) or len(value) != 2:
+def _triple(value: object) -> tuple[Any, Any, Any]:
+    if not isinstance(value, tuple) or len(value) != 3:
         raise OtherVersion
-    return value[0], value[1]
+    return value[0], value[1], value[2]
 
 
 def _unpickled(data: bytes) -> Any:

@@ -10,6 +10,7 @@ from generator.store.cache import BuildCache, digest
 
 if TYPE_CHECKING:  # the stages are imported only when a build has work to do
     from generator.check.validate import Record
+    from generator.link.reuse import Linked
     from generator.read.load import RawRecord
     from generator.read.yamlsrc import Document
 
@@ -47,6 +48,17 @@ class RecordMemo:
         self.fresh.validated[raw.doc.path] = (raw.doc, record, tuple(problems))
         return record, problems
 
+
+    def linked(self, record: Record) -> Linked | None:
+        """How the last build linked `record`, if it is the very record that build checked."""
+        old = self.previous.validated.get(record.path) if self.previous else None
+        if old is None or old[1] is not record or self.previous is None:
+            return None
+        return self.previous.linked.get(record.path)
+
+    def keep_linked(self, record: Record, linked: Linked) -> None:
+        """Keep how `record` was linked, for the next build."""
+        self.fresh.linked[record.path] = linked
 
     def links(self, text: str, inline: bool, find: Callable[[str, bool], list[str]]
               ) -> tuple[str, ...]:

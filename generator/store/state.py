@@ -13,6 +13,7 @@ from generator.store.inputs import Stamp
 
 if TYPE_CHECKING:  # the stages are imported only when a build has work to do
     from generator.check.validate import Record
+    from generator.link.reuse import Linked
     from generator.read.yamlsrc import Document
 
 StoreStamp = tuple[bytes, int]  # which store, and how many saves it has seen
@@ -65,6 +66,7 @@ class BuildCache:
     parsed: dict[str, tuple[bytes, Document | Diagnostic]] = field(default_factory=dict)
     validated: dict[str, tuple[Document, Record | None, tuple[Diagnostic, ...]]] = field(
         default_factory=dict)
+    linked: dict[str, Linked] = field(default_factory=dict)  # path -> how it was linked
     # key -> hashes of the linked record: in full, and its title and facts
     records: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
     # a listing's membership key -> hash of which records (and facts) it shows, in order

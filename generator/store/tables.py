@@ -209,7 +209,8 @@ WORK_TABLES = (
 
 def write_documents(db: sqlite3.Connection, sign: Callable[..., bytes],
                     base: BuildCache | None, cache: BuildCache) -> None:
-    """One signed pickle per record file: its parsed document and what checking it found."""
+    """One signed pickle per record file: its parsed document, what checking it found and
+    how it was linked."""
     if base is None:
         db.execute("DELETE FROM documents")
     old = {} if base is None else base.parsed
@@ -220,10 +221,11 @@ def write_documents(db: sqlite3.Connection, sign: Callable[..., bytes],
         checked = cache.validated.get(path)
         if checked is not None and checked[0] is not doc:
             checked = None
+        linked = cache.linked.get(path) if checked is not None else None
         if base is not None and _unchanged(base, path, key, doc, checked) \
-                and base.types == cache.types:
+                and base.types == cache.types and base.linked.get(path) is linked:
             continue
-        value = pickle.dumps((doc, None if checked is None else checked[1:]),
+        value = pickle.dumps((doc, None if checked is None else checked[1:], linked),
                              protocol=pickle.HIGHEST_PROTOCOL)
         name = _b(path)
         rows.append((name, key, types, value, sign(b"documents", name, key, types, value)))
