@@ -73,7 +73,7 @@ class Listings:
     def years(self) -> dict[str, list[DatedFact]]:
         """Each year of the timeline -> its dated facts, oldest first."""
         if self._years is None:
-            dated = timeline.dated_facts(self.site.records_in_order())
+            dated = timeline.site_facts(self.site)
             self._years = dict(timeline.by_year(dated))
         return self._years
 

@@ -63,7 +63,7 @@ def _feed(site: Site, page: Page) -> tuple[bytes, frozenset[str]]:
     config = site.config
     assert config.base_url
     # Newest first; facts of one date stay in page order.
-    newest_first = sorted(timeline.dated_facts(site.records_in_order()), key=lambda d: d.date,
+    newest_first = sorted(timeline.site_facts(site), key=lambda d: d.date,
                           reverse=True)[:feeds.FEED_ENTRIES]
     entry = _feed_entry_maker(site, page.path)
     entries = [entry(dated) for dated in newest_first]

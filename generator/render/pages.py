@@ -144,7 +144,7 @@ class TimelineYear:
 
 
 def _timeline_context(builder: PageBuilder, page: Page) -> _Context:
-    dated = timeline.dated_facts(builder.site.records_in_order())
+    dated = timeline.site_facts(builder.site)
     # The year pages sit in this page's folder: "1891/index.html", not "../timeline/1891/…",
     # which keeps the page small when it links 2,000 years.
     here = builder.url(urls.TIMELINE).removesuffix(urls.PAGE_FILE)

@@ -51,7 +51,7 @@ def links_pages(site: Site, key: str) -> Iterator[tuple[str, str, int]]:
 
 def timeline_pages(site: Site) -> Iterator[tuple[str, str, int]]:
     """(path, year, number) of each page of each year of the timeline."""
-    for year, facts in timeline.by_year(timeline.dated_facts(site.records_in_order())):
+    for year, facts in timeline.by_year(timeline.site_facts(site)):
         for number in range(1, page_count(len(facts), site.config.page_size) + 1):
             yield urls.timeline_year(year, number), year, number
 

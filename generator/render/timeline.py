@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from generator.check.validate import Fact, Record
+from generator.link.link import Site
 from generator.render.messages import Messages
 
 # The chart's drawing box, in SVG user units; it scales to the page width.
@@ -93,6 +94,17 @@ class Chart:
     bars: tuple[Bar, ...]
     counts: tuple[Label, ...]
     description: str
+
+
+_last: list[tuple[Site, list[DatedFact]]] = []  # one Site's: a build renders one at a time
+
+
+def site_facts(site: Site) -> list[DatedFact]:
+    """Every dated fact of the site, oldest first, found once: the plan, the timeline, its
+    year pages and the feed all ask."""
+    if not _last or _last[0][0] is not site:
+        _last[:] = [(site, dated_facts(site.records_in_order()))]
+    return _last[0][1]
 
 
 def dated_facts(records: list[Record] | tuple[Record, ...]) -> list[DatedFact]:
