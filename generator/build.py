@@ -30,7 +30,7 @@ from generator.render.plan import Page, plan_collisions, plan_language_pages, pl
 from generator.site.config import CONFIG_FILE, load_config, with_base_url
 from generator.store.cache import (
     BuildCache,
-    cache_stamp,
+    cache_generation,
     digest,
     inputs_key,
     load_cache,
@@ -192,8 +192,8 @@ def _build_locked(site_dir: Path, out_dir: Path, base_url: str | None, jobs: int
     notes: list[Diagnostic] = []
     previous = options.previous
     if previous is not None and _held(previous) is not None \
-            and _held(previous) != cache_stamp(site_dir):
-        previous = None  # read before the lock, and another build has written it since
+            and _held(previous) != cache_generation(site_dir):
+        previous = None  # read before the lock, and another build has saved it since
     if previous is None and options.load:
         previous, notes = load_cache(site_dir)
     fresh = BuildCache(generator=generator_hash())

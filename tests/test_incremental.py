@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import shutil
 from pathlib import Path
 
@@ -394,4 +395,23 @@ def test_a_dev_servers_unfinished_cache_is_finished_by_the_next_build(site: Path
     build(site, out)
     clean = tmp_path / "clean"
     build(site, clean, load=False, save=False)
+    assert tree_bytes(out) == tree_bytes(clean)
+
+
+def test_a_dev_servers_quick_rebuilds_stay_incremental(site: Path, tmp_path: Path) -> None:
+    """Each unsaved rebuild forgets the store's state while it patches the output; the next
+    one still starts from the one before it, not from nothing."""
+    from generator.serve.rebuild import LATER
+
+    out = tmp_path / "out"
+    result = build(site, out)
+    for year in (1948, 1949, 1950):
+        (site / ACME).write_text(re.sub(r"founded: \d+", f"founded: {year}",
+                                        (site / ACME).read_text()))
+        result = build_site(site, out, options=Options(previous=result.cache, search=False,
+                                                       save=False, later=LATER))
+        assert 0 < result.rendered < result.pages / 2, year
+    clean = tmp_path / "clean"
+    build(site, clean, load=False, save=False)
+    build(site, out)  # what the dev server leaves for later
     assert tree_bytes(out) == tree_bytes(clean)

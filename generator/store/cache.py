@@ -52,6 +52,7 @@ __all__ = [
     "BuildCache",
     "OutputFile",
     "PageEntry",
+    "cache_generation",
     "cache_stamp",
     "digest",
     "forget_cache",
@@ -95,6 +96,12 @@ def load_cache(site_dir: Path) -> tuple[BuildCache | None, list[Diagnostic]]:
 def cache_stamp(site_dir: Path) -> StoreStamp | None:
     """Which store the site has and how often it was saved: another build's save changes it."""
     return _reading(site_dir, Store.stamp, None, quiet=True)[0]
+
+
+def cache_generation(site_dir: Path) -> StoreStamp | None:
+    """`cache_stamp`, its state forgotten or not: a build that patches the output in place
+    forgets it, and a dev server's quick rebuild does not save it again."""
+    return _reading(site_dir, Store.generation, None, quiet=True)[0]
 
 
 def load_cached_records(site_dir: Path, build_cache: BuildCache) -> list[Diagnostic]:
