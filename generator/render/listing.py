@@ -14,6 +14,7 @@ from generator.link.link import Site
 from generator.render import timeline
 from generator.render.pageset import group_slugs, record_starts
 from generator.render.paging import letter_starts
+from generator.render.persite import per_site
 from generator.render.timeline import DatedFact
 from generator.render.views import type_fields
 from generator.site.model import FieldSpec
@@ -83,11 +84,7 @@ def timeline_key(year: str) -> str:
     return f"@timeline:{year}"
 
 
-_last: list[Listings] = []  # one Site's: a build, or a worker, renders one Site at a time
-
-
+@per_site
 def listings(site: Site) -> Listings:
     """The Listings of `site`, made once."""
-    if not _last or _last[0].site is not site:
-        _last[:] = [Listings(site)]
-    return _last[0]
+    return Listings(site)

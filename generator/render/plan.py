@@ -13,6 +13,7 @@ from generator.read.load import STATIC_DIR, StaticFile
 from generator.render import feeds, pageset
 from generator.render.cite import CITE_KINDS, cite_paths
 from generator.render.pageset import CONFIG
+from generator.render.persite import per_site
 from generator.urls import SEARCH_BUNDLE
 
 
@@ -44,9 +45,6 @@ PAGE_KINDS = (*HTML_KINDS, "site-data", "graph", "type-csv", "type-data", "type-
               "feed", "corrections-feed", "redirects", "robots", "sitemap")
 
 
-_planned: list[tuple[Site, tuple[Page, ...]]] = []  # the last Site's: the sitemap asks again
-
-
 # Files of the whole site, not of one language: its schema, and what hosts and crawlers read
 # (a host serves one 404.html, the default language's).
 SHARED_KINDS = frozenset({"type-schema", "redirects", "robots", "sitemap", "not-found"})
@@ -66,14 +64,9 @@ def in_tree(page: Page, site: Site) -> Page:
         if page.language else page
 
 
+@per_site  # the sitemap asks again
 def plan_pages(site: Site) -> tuple[Page, ...]:
     """Every page and data file the site has, each with the input that asks for it."""
-    if not _planned or _planned[0][0] is not site:
-        _planned[:] = [(site, _plan(site))]
-    return _planned[0][1]
-
-
-def _plan(site: Site) -> tuple[Page, ...]:
     pages = [Page(urls.HOME, "home", origin=CONFIG),
              Page(urls.NOT_FOUND, "not-found", origin=CONFIG),
              Page(urls.TIMELINE, "timeline", origin=CONFIG),

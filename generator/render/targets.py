@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.link.link import Site
+from generator.render.persite import per_site
 from generator.render.provenance import Provenance, source_provenance
 
 
@@ -24,14 +25,14 @@ class Target:
     path: str  # its page's output path
 
 
-_last: list[tuple[Site, dict[str, Target]]] = []  # a build, or a worker, renders one Site
+@per_site
+def _targets(site: Site) -> dict[str, Target]:
+    return {}  # filled in as records are asked for
 
 
 def link_target(site: Site, key: str) -> Target:
     """The Target of record `key` of `site`."""
-    if not _last or _last[0][0] is not site:
-        _last[:] = [(site, {})]
-    known = _last[0][1]
+    known = _targets(site)
     found = known.get(key)
     if found is None:
         record = site.records[key]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from generator.check.validate import Fact, Record
 from generator.link.link import Site
 from generator.render.messages import Messages
+from generator.render.persite import per_site
 
 # The chart's drawing box, in SVG user units; it scales to the page width.
 WIDTH = 720
@@ -96,15 +97,11 @@ class Chart:
     description: str
 
 
-_last: list[tuple[Site, list[DatedFact]]] = []  # one Site's: a build renders one at a time
-
-
+@per_site
 def site_facts(site: Site) -> list[DatedFact]:
     """Every dated fact of the site, oldest first, found once: the plan, the timeline, its
     year pages and the feed all ask."""
-    if not _last or _last[0][0] is not site:
-        _last[:] = [(site, dated_facts(site.records_in_order()))]
-    return _last[0][1]
+    return dated_facts(site.records_in_order())
 
 
 def dated_facts(records: list[Record] | tuple[Record, ...]) -> list[DatedFact]:
