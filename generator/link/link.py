@@ -105,7 +105,6 @@ class _Linker:
         if memo and linked and linked.settings == self.settings \
                 and self.lookups.answers_still(linked.asked):
             linked.replay(self.edges, self.quotes, self.diagnostics)
-            self.edges.taken()  # noted only for a record linked anew
             memo.keep_linked(record, linked)
             return linked.record
         before = len(self.diagnostics)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import cast
 
 from generator.check.validate import Record
 from generator.errors import Diagnostic
@@ -21,7 +21,6 @@ from generator.site.schema import SOURCE_TEXT_FIELD
 Answer = bool | str | tuple[str, ...] | bytes | None
 Asked = tuple[tuple[str, str, Answer], ...]  # (question, about what, answer), in order
 Edge = tuple[str, str, Backlink]  # target key, label, the link to it
-A = TypeVar("A", bound=Answer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,11 +39,10 @@ class Linked:
         return Linked, (self.record, self.settings, self.asked, self.edges, self.spans,
                         self.warnings)
 
-    def replay(self, edges: Edges, quotes: dict[str, list[Span]],
+    def replay(self, edges: NotedEdges, quotes: dict[str, list[Span]],
                diagnostics: list[Diagnostic]) -> None:
         """Add to the site's backlinks, quotes and warnings what this linking added."""
-        for target, label, link in self.edges:
-            edges.add(target, label, link)
+        edges.add_found(self.edges)
         for source, span in self.spans:
             quotes[source].append(span)
         diagnostics.extend(self.warnings)
@@ -64,6 +62,11 @@ class NotedEdges(Edges):
     def add(self, target: str, label: str, link: Backlink) -> None:
         super().add(target, label, link)
         self.noted.append((target, label, link))
+
+    def add_found(self, found: tuple[Edge, ...]) -> None:
+        """Add backlinks an earlier linking found, without noting them."""
+        for target, label, link in found:
+            super().add(target, label, link)
 
     def taken(self) -> tuple[Edge, ...]:
         """The backlinks noted since last taken."""
@@ -89,25 +92,25 @@ class Lookups:
 
     def known(self, key: str) -> bool:
         """Is there a record with this key?"""
-        return self._noted("known", key, key in self.index)
+        return self._asked("known", key) is True
 
     def is_broken(self, key: str) -> bool:
         """Is this the key of a record whose file could not be read?"""
-        return self._noted("broken", key, key in self.broken)
+        return self._asked("broken", key) is True
 
     def alias(self, key: str) -> str | None:
         """The key of the record that had `key` before, if one did."""
-        return self._noted("alias", key, self.aliases.get(key))
+        found = self._asked("alias", key)
+        return found if isinstance(found, str) else None
 
     def types_of(self, slug: str) -> tuple[str, ...]:
         """The types that have a record (readable or not) with this slug."""
-        return self._noted("types", slug, tuple(self.slug_types.get(slug, ())))
+        return cast(tuple[str, ...], self._asked("types", slug))
 
     def source(self, key: str) -> Record | None:
         """The source record `key`, noted by a hash of its text."""
-        source = self.index.get(key)
-        self._noted("source", key, None if source is None else self.text_hash(key))
-        return source
+        self._asked("source", key)
+        return self.index.get(key)
 
     def text_hash(self, key: str) -> bytes:
         """A hash of source `key`'s text (b'' when it has none)."""
@@ -119,18 +122,24 @@ class Lookups:
 
     def answers_still(self, asked: Asked) -> bool:
         """True when every question of an earlier linking has the same answer now."""
-        answer: dict[str, Callable[[str], Answer]] = {
-            "known": lambda n: n in self.index, "broken": lambda n: n in self.broken,
-                  "alias": self.aliases.get,
-                  "types": lambda n: tuple(self.slug_types.get(n, ())),
-                  "source": lambda n: self.text_hash(n) if n in self.index else None}
-        return all(answer[question](name) == was for question, name, was in asked)
+        return all(_ANSWERS[question](self, name) == was for question, name, was in asked)
 
     def taken(self) -> Asked:
         """The questions noted since last taken."""
         asked, self.asked = tuple(self.asked), []
         return asked
 
-    def _noted(self, question: str, name: str, answer: A) -> A:
+    def _asked(self, question: str, name: str) -> Answer:
+        answer = _ANSWERS[question](self, name)
         self.asked.append((question, name, answer))
         return answer
+
+
+# Each question's answer, asked as a record is linked and again when its linking is reused.
+_ANSWERS: dict[str, Callable[[Lookups, str], Answer]] = {
+    "known": lambda site, key: key in site.index,
+    "broken": lambda site, key: key in site.broken,
+    "alias": lambda site, key: site.aliases.get(key),
+    "types": lambda site, slug: tuple(site.slug_types.get(slug, ())),
+    "source": lambda site, key: site.text_hash(key) if key in site.index else None,
+}

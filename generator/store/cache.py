@@ -111,21 +111,21 @@ def load_cached_records(site_dir: Path, build_cache: BuildCache) -> list[Diagnos
     def load(store: Store) -> bool:
         if store.stamp() != build_cache.stamp or build_cache.stamp is None:
             return False
-        parsed, validated, checked_against = {}, {}, digest(build_cache.types)
+        parsed, validated, linked, checked_against = {}, {}, {}, digest(build_cache.types)
         for path, key, types, value, mac in store.db.execute(
                 "SELECT path, hash, types, value, mac FROM documents"):
             if not store.signed(mac, b"documents", path, key, types, value):
                 raise NotOurs
-            doc, checked, linked = _triple(_unpickled(value))
+            doc, checked, how = _triple(_unpickled(value))
             name = text_of(path)
             parsed[name] = (key, doc)
             if checked is not None and types == checked_against:
                 validated[name] = (doc, *checked)
-                if linked is not None:
-                    build_cache.linked[name] = linked
+                if how is not None:
+                    linked[name] = how
         for table in WORK_TABLES:
             setattr(build_cache, table.name, dict(table.rows(store.db)))
-        build_cache.parsed, build_cache.validated = parsed, validated
+        build_cache.parsed, build_cache.validated, build_cache.linked = parsed, validated, linked
         build_cache.has_records = True
         return True
     return _reading(site_dir, load, False)[1]

@@ -51,10 +51,10 @@ class RecordMemo:
 
     def linked(self, record: Record) -> Linked | None:
         """How the last build linked `record`, if it is the very record that build checked."""
-        old = self.previous.validated.get(record.path) if self.previous else None
-        if old is None or old[1] is not record or self.previous is None:
+        if self.previous is None:
             return None
-        return self.previous.linked.get(record.path)
+        old = self.previous.validated.get(record.path)
+        return self.previous.linked.get(record.path) if old and old[1] is record else None
 
     def keep_linked(self, record: Record, linked: Linked) -> None:
         """Keep how `record` was linked, for the next build."""
