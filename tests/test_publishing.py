@@ -237,6 +237,35 @@ def test_a_missing_pagefind_binary_is_a_clear_error(tmp_path: Path,
         "install the 'pagefind[bin]' package"]
 
 
+def test_a_page_the_indexer_cannot_read_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a/index.html").write_text("<main data-pagefind-body>A</main>")
+    # The pages are sent while the answers are read: the missing one stops the indexer.
+    problems = search.index_pages(tmp_path, tmp_path / "pagefind",
+                                  ["a/index.html", "b/index.html"])
+    assert [p.format() for p in problems] == [
+        "search:1:1: error: cannot build the search index: No such file or directory"]
+    assert not (tmp_path / "pagefind").exists()
+
+
+def test_an_indexer_that_stops_halfway_says_why(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "pagefind"
+    fake.write_text("#!/bin/sh\nhead -c 10 >/dev/null\necho 'panicked: out of words' >&2\n"
+                    "exit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(search, "_pagefind", lambda: fake)
+    pages = []
+    for n in range(200):  # more than a pipe holds, so the sender is cut off mid-page
+        (tmp_path / f"p{n}").mkdir()
+        (tmp_path / f"p{n}/index.html").write_text("<main data-pagefind-body>" +
+                                                  "word " * 2000 + "</main>")
+        pages.append(f"p{n}/index.html")
+    problems = search.index_pages(tmp_path, tmp_path / "bundle", pages)
+    assert [p.format() for p in problems] == [
+        "search:1:1: error: cannot build the search index: panicked: out of words"]
+
+
 def test_a_failing_pagefind_run_fails_the_build_and_keeps_the_old_output(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = copy_case("basic", tmp_path)

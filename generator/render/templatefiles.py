@@ -50,9 +50,15 @@ class TemplateFiles(jinja2.BaseLoader):
         # Each folder, and the folder its files' real paths must stay in.
         self.folders = ((os.path.abspath(site_dir / TEMPLATES_DIR), os.path.realpath(site_dir)),
                         (os.path.abspath(theme_templates), os.path.realpath(theme_templates)))
+        # Jinja caches the templates it finds but asks again for each one it does not: a
+        # per-type name most sites lack ('company.html') or an include marked 'ignore
+        # missing' would cost two stats on every page. A build makes its own loader.
+        self.missing: set[str] = set()
 
     def get_source(self, environment: jinja2.Environment, template: str
                    ) -> tuple[str, str, Callable[[], bool]]:
+        if template in self.missing:
+            raise jinja2.TemplateNotFound(template)
         pieces = split_template_path(template)  # TemplateNotFound for '..'
         if any(_skipped(piece) or "\0" in piece for piece in pieces):
             raise jinja2.TemplateNotFound(template)
@@ -66,6 +72,7 @@ class TemplateFiles(jinja2.BaseLoader):
                     shown, 1, 1, "a symbolic link that leads outside the site; copy the file "
                     "in instead"))
             return read_template(path, shown), path, _fresh
+        self.missing.add(template)
         raise jinja2.TemplateNotFound(template)
 
     def shown(self, template: str) -> str:

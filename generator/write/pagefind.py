@@ -1,8 +1,8 @@
 """The search index: Pagefind run over the built pages, on this machine, with no network.
 
 Each shard of the index (see render/shards.py) is indexed by a Pagefind process of its own,
-side by side on every core. The pages are handed to Pagefind one at a time, in sorted order,
-through its service protocol: told to index a folder, Pagefind numbers the pages in the order
+side by side on every core. The pages are handed to Pagefind in sorted order, through its
+service protocol: told to index a folder, Pagefind numbers the pages in the order
 the file system lists them, which differs between file systems (a tmpfs lists files by
 when they were made, ext4 in the order of a hash seeded per disk), and the index's bytes
 with it. The index comes back over the same pipe and is written here: Pagefind's own writes
@@ -76,7 +76,8 @@ def run_pagefind(source: Source, pages: Sequence[str], started: Started | None =
     if executable is None:
         return "the pagefind binary is missing; install the 'pagefind[bin]' package"
     try:
-        problem, said = _serve(executable, _requests(source, sorted(pages)), started)
+        problem, said = _serve(executable, _requests(source, sorted(pages)), len(pages) + 2,
+                               started)
     except OSError as exc:
         return exc.strerror or str(exc)
     return problem if problem is not None else _bundle_files(said)
@@ -115,9 +116,9 @@ def _write_bundle(bundle: Path, files: Files) -> None:
         target.write_bytes(files[rel])
 
 
-def _serve(executable: Path, requests: Iterator[dict[str, Any]], started: Started | None
-           ) -> tuple[str | None, object]:
-    """Send each request to `pagefind --service` and wait for its answer; the first
+def _serve(executable: Path, requests: Iterator[dict[str, Any]], count: int,
+           started: Started | None) -> tuple[str | None, object]:
+    """Send the `count` requests to `pagefind --service` and read its answers; the first
     problem (None if there was none) and the files of the last answer."""
     with tempfile.TemporaryFile() as said, subprocess.Popen(
             [str(executable), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -132,12 +133,13 @@ def _serve(executable: Path, requests: Iterator[dict[str, Any]], started: Starte
             process.kill()
         timer = threading.Timer(TIMEOUT_SECONDS, stop)
         timer.start()
+        sender = _Sender(process.stdin.fileno(), requests, process.kill)
         try:
-            problem, last = _converse(process.stdin.fileno(), _Answers(process.stdout),
-                                      requests)
+            problem, last = _read_answers(_Answers(process.stdout), count)
         finally:
             timer.cancel()
             process.kill()  # done with it: it has written nothing
+            sender.join()
         if late.is_set():
             return f"pagefind took more than {TIMEOUT_SECONDS} seconds", None
         if problem is not _STOPPED:
@@ -151,20 +153,45 @@ def _serve(executable: Path, requests: Iterator[dict[str, Any]], started: Starte
 _STOPPED = "pagefind stopped before it finished"
 
 
-def _converse(ask: int, answers: _Answers, requests: Iterator[dict[str, Any]]
-              ) -> tuple[str | None, dict[str, Any]]:
-    """Each request in turn, each answer awaited: Pagefind numbers pages as they come. The
-    first problem, and the last answer."""
-    said: dict[str, Any] = {}
-    for number, payload in enumerate(requests):
-        message = json.dumps({"message_id": number, "payload": payload}).encode()
-        # Straight to the pipe: nothing is left in a buffer to fail again when it closes.
-        data = memoryview(base64.b64encode(message) + b",")
+class _Sender(threading.Thread):
+    """Writes every request to Pagefind while its answers are read, so that neither side
+    waits for the other. Pagefind handles its requests one at a time, in the order they
+    come, so it numbers the pages in the order they are sent.
+
+    A page that cannot be read stops Pagefind, and join() raises the OSError.
+    """
+
+    def __init__(self, ask: int, requests: Iterator[dict[str, Any]],
+                 stop: Callable[[], None]) -> None:
+        super().__init__(daemon=True)
+        self.ask, self.requests, self.stop = ask, requests, stop
+        self.failed: OSError | None = None
+        self.start()
+
+    def run(self) -> None:
         try:
-            while data:
-                data = data[os.write(ask, data):]
-        except BrokenPipeError:  # it stopped, or was stopped
-            return _STOPPED, said
+            for number, payload in enumerate(self.requests):
+                message = json.dumps({"message_id": number, "payload": payload}).encode()
+                # Straight to the pipe: nothing is left in a buffer to fail again on close.
+                data = memoryview(base64.b64encode(message) + b",")
+                while data:
+                    data = data[os.write(self.ask, data):]
+        except BrokenPipeError:
+            pass  # it stopped, or was stopped: the answers say so
+        except OSError as exc:
+            self.failed = exc
+            self.stop()
+
+    def join(self, timeout: float | None = None) -> None:
+        super().join(timeout)
+        if self.failed is not None:
+            raise self.failed
+
+
+def _read_answers(answers: _Answers, count: int) -> tuple[str | None, dict[str, Any]]:
+    """The answers to `count` requests: the first problem, and the last answer."""
+    said: dict[str, Any] = {}
+    for _ in range(count):
         answer = answers.next()
         if answer is None:
             return _STOPPED, said
