@@ -85,7 +85,8 @@ def check_site(site_dir: Path, base_url: str | None = None, memo: RecordMemo | N
     """
     config = with_base_url(load_config(site_dir), base_url)
     parse = memo.parse if memo else parse_yaml
-    content, diagnostics = load_records(site_dir, config.folders, parse)
+    content, diagnostics = load_records(site_dir, config.folders, parse,
+                                        memo.unchanged if memo else None)
     diagnostics += config.notes
     records, problems = validate_records(config, list(content.records), memo)
     diagnostics += problems
@@ -199,6 +200,7 @@ def _build_locked(site_dir: Path, out_dir: Path, base_url: str | None, jobs: int
     fresh = BuildCache(generator=generator_hash())
     # What the store holds, which a save changes only where this build's cache differs.
     fresh.base = previous if previous is None or previous.stamp else previous.base
+    fresh.scanned_ns = time.time_ns()
     fresh.inputs = scan_inputs(site_dir)
     fresh.inputs_key = inputs_key(fresh.inputs, base_url, out_dir)
     if previous is not None and not refused and up_to_date(previous, fresh.inputs_key, out_dir):

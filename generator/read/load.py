@@ -50,13 +50,16 @@ class StaticFile:
 
 
 Parse = Callable[[str, bytes], Document | Diagnostic]  # parse_yaml, or a memo of it
+# The last build's parse of a file its time stamps say is as it was then, else None
+Unchanged = Callable[[str], Document | Diagnostic | None]
 
 
-def load_records(site_dir: Path, by_folder: Mapping[str, str], parse: Parse = parse_yaml
-                 ) -> tuple[Content, list[Diagnostic]]:
+def load_records(site_dir: Path, by_folder: Mapping[str, str], parse: Parse = parse_yaml,
+                 unchanged: Unchanged | None = None) -> tuple[Content, list[Diagnostic]]:
     """Every record file under content/, parsed; diagnostics for files that cannot be.
 
-    `by_folder` maps each record type's folder to the type's name.
+    `by_folder` maps each record type's folder to the type's name. A file that `unchanged`
+    has a parse of is not read.
     """
     content = site_dir / CONTENT_DIR
     root = os.path.realpath(site_dir)
@@ -71,7 +74,7 @@ def load_records(site_dir: Path, by_folder: Mapping[str, str], parse: Parse = pa
         if entry.name in by_folder:
             # Not only folders: a file, FIFO or broken link of this name is reported there.
             found, problems = _load_folder(root, Path(entry.path), by_folder[entry.name], keys,
-                                           parse)
+                                           parse, unchanged or _read)
             records.extend(found)
             diagnostics.extend(problems)
         elif is_folder(entry):
@@ -94,8 +97,12 @@ def _sorted_entries(folder: Path) -> list[os.DirEntry[str]] | Refused:
                    and not e.name.endswith("~")), key=lambda e: e.name)
 
 
-def _load_folder(root: str, folder: Path, type_name: str, keys: set[str], parse: Parse
-                 ) -> tuple[list[RawRecord], list[Diagnostic]]:
+def _read(rel: str) -> None:
+    return None  # no file is known to be unchanged: each is read
+
+
+def _load_folder(root: str, folder: Path, type_name: str, keys: set[str], parse: Parse,
+                 unchanged: Unchanged) -> tuple[list[RawRecord], list[Diagnostic]]:
     records: list[RawRecord] = []
     diagnostics: list[Diagnostic] = []
     # Resolving links costs system calls, so the folder is resolved once and a file
@@ -123,17 +130,21 @@ def _load_folder(root: str, folder: Path, type_name: str, keys: set[str], parse:
         if outside:
             diagnostics.append(Diagnostic(rel, 1, 1, outside))
             continue
-        raw = read_bounded(entry.path, MAX_BYTES)
-        if isinstance(raw, Refused):
-            diagnostics.append(too_big(rel, raw.size) if raw.size >= 0
-                               else Diagnostic(rel, 1, 1, raw.message))
-            continue
-        doc = parse(rel, raw)
+        doc = unchanged(rel)
+        if doc is None:
+            doc = _parsed(entry.path, rel, parse)
         if isinstance(doc, Diagnostic):
             diagnostics.append(doc)
         else:
             records.append(RawRecord(type_name, stem, doc))
     return records, diagnostics
+
+
+def _parsed(path: str, rel: str, parse: Parse) -> Document | Diagnostic:
+    raw = read_bounded(path, MAX_BYTES)
+    if isinstance(raw, Refused):
+        return too_big(rel, raw.size) if raw.size >= 0 else Diagnostic(rel, 1, 1, raw.message)
+    return parse(rel, raw)
 
 
 def _name_problem(rel: str, stem: str, taken: set[str]) -> Diagnostic | None:

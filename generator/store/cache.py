@@ -67,9 +67,8 @@ _HELD = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 MAX_CACHE_BYTES = 2 * 2**30  # a 10,000-record store is 131 MB; anything this large is not ours
-# Kept in tables (or, the inputs, not at all: their hash is all a build compares), not in
-# the state row.
-_WHOLE = ("parsed", "validated", "linked", "inputs",
+# Kept in tables, not in the state row.
+_WHOLE = ("parsed", "validated", "linked",
           *(t.name for t in (*OUTPUT_TABLES, *WORK_TABLES)), "stamp", "base", "has_records")
 
 

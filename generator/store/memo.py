@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from generator.errors import Diagnostic
 from generator.store.cache import BuildCache, digest
+from generator.store.inputs import Stamp
 
 if TYPE_CHECKING:  # the stages are imported only when a build has work to do
     from generator.check.validate import Record
@@ -15,6 +16,7 @@ if TYPE_CHECKING:  # the stages are imported only when a build has work to do
     from generator.read.yamlsrc import Document
 
 
+SETTLED_NS = 2_000_000_000  # FAT's clock ticks every 2 s; most others' every few ms
 Validate = Callable[["RawRecord"], tuple["Record | None", list[Diagnostic]]]
 
 
@@ -34,6 +36,26 @@ class RecordMemo:
         doc = old[1] if old is not None and old[0] == key else parse_yaml(path, raw)
         self.fresh.parsed[path] = (key, doc)
         return doc
+
+    def unchanged(self, path: str) -> Document | Diagnostic | None:
+        """The last parse of the file at `path` when it is, by its time stamps, as the last
+        build read it; else None, and the file is read.
+
+        A stamp is trusted only when the file's change time is SETTLED_NS older than the
+        last build's look at it: a file changed soon after that look could keep its stamp
+        on a file system whose clock ticks coarsely. No one can set a change time.
+        """
+        previous = self.previous
+        stamp = self.fresh.inputs.get(path)
+        if previous is None or not isinstance(stamp, Stamp) or stamp.size < 0 \
+                or previous.inputs.get(path) != stamp \
+                or stamp.ctime_ns > previous.scanned_ns - SETTLED_NS:
+            return None
+        old = previous.parsed.get(path)
+        if old is None:
+            return None
+        self.fresh.parsed[path] = old
+        return old[1]
 
     def validate(self, types: bytes, raw: RawRecord, run: Validate
                  ) -> tuple[Record | None, list[Diagnostic]]:

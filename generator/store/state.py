@@ -56,6 +56,7 @@ class BuildCache:
     config: bytes = b""  # hash of site.yaml and the base URL: what `check` compares
     # every file the build reads, and where each folder really is (it may be a link)
     inputs: dict[str, Stamp | str] = field(default_factory=dict)
+    scanned_ns: int = 0  # when they were looked at (time.time_ns())
     inputs_key: bytes = b""  # hash of all of them, with the options of the build
     page_count: int = 0
     warnings: tuple[Diagnostic, ...] = ()  # said again when nothing changed
