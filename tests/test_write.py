@@ -130,3 +130,21 @@ def test_build_refuses_to_replace_a_folder_it_did_not_make(tmp_path: Path, facts
     assert run.code == 1
     assert "refusing to write the site here" in run.err
     assert tree_bytes(out) == {"notes.txt": b"keep me"}
+
+
+@pytest.mark.parametrize("rel", ["", "/", "/etc/passwd", "..", "../out", "a/../../b",
+                                 "a\\b", "a\0b", ".", "./"])
+def test_a_path_out_of_the_output_is_never_written(tmp_path: Path, rel: str) -> None:
+    with Staging(tmp_path / "out") as staging, pytest.raises(ValueError, match="unsafe"):
+        staging.write(rel, b"x")
+
+
+@pytest.mark.parametrize(("rel", "lands"), [("a.html", "a.html"), ("a/b/c.json", "a/b/c.json"),
+                                            ("a//b.html", "a/b.html"),
+                                            ("./a/./b.html", "a/b.html")])
+def test_a_file_lands_where_its_path_says(tmp_path: Path, rel: str, lands: str) -> None:
+    with Staging(tmp_path / "out") as staging:
+        staging.write(rel, b"made")
+        staging.write(rel, b"made again")  # over the first: truncated, not appended
+        assert (staging.dir / lands).read_bytes() == b"made again"
+        assert staging.locate(rel) == staging.dir / lands
