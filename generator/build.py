@@ -145,13 +145,15 @@ def _unchecked(checked: CheckedSite, previous: BuildCache, fresh: BuildCache) ->
     """The pages the last build did not make as they would be made now."""
     if previous.config != config_hash(checked.site):
         return list(checked.pages)
-    _note_hashes(checked, fresh)
+    _note_hashes(checked, previous, fresh)
     return stale_pages(checked.pages, previous, fresh)
 
 
-def _note_hashes(checked: CheckedSite, fresh: BuildCache) -> None:
+def _note_hashes(checked: CheckedSite, previous: BuildCache | None, fresh: BuildCache
+                 ) -> None:
     """What stale_pages compares: the hashes of the records, listings and templates."""
-    fresh.records = record_hashes(checked.site)
+    fresh.hashed = record_hashes(checked.site, previous.hashed if previous else None)
+    fresh.records = {key: hashes for key, (_, hashes) in fresh.hashed.items()}
     fresh.memberships = membership_hashes(checked.site)
     fresh.templates = template_hashes(checked.env)
 
@@ -249,7 +251,7 @@ def _checked(site_dir: Path, out_dir: Path, base_url: str | None, previous: Buil
         raise BuildFailed(refused)
     fresh.settings = digest(repr((checked.site.config, os.path.realpath(out_dir))).encode())
     fresh.config = config_hash(checked.site)
-    _note_hashes(checked, fresh)
+    _note_hashes(checked, previous, fresh)
     return checked
 
 

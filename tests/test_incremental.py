@@ -8,6 +8,7 @@ import pickle
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -422,3 +423,29 @@ def test_a_dev_servers_quick_rebuilds_stay_incremental(site: Path, tmp_path: Pat
     build(site, clean, load=False, save=False)
     build(site, out)  # what the dev server leaves for later
     assert tree_bytes(out) == tree_bytes(clean)
+
+
+def test_a_dev_servers_rebuild_hashes_only_the_records_an_edit_reaches(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rest keep the hashes of the build before, which held the very same records."""
+    from generator.store import stale
+
+    out = tmp_path / "out"
+    first = build(site, out)
+    hashed: list[str] = []
+
+    def counted(record: Any, *rest: Any) -> tuple[bytes, bytes]:
+        hashed.append(record.key)
+        return real(record, *rest)
+    real = stale._hashes
+    monkeypatch.setattr(stale, "_hashes", counted)
+    (site / ACME).write_text(re.sub(r"founded: \d+", "founded: 1948",
+                                    (site / ACME).read_text()))
+    quick = build_site(site, out, options=Options(previous=first.cache, save=False))
+    assert hashed == ["company:acme"]
+    assert quick.cache is not None and quick.cache.records == {
+        **first.cache.records, "company:acme": quick.cache.records["company:acme"]}
+    assert quick.cache.records["company:acme"] != first.cache.records["company:acme"]
+    hashed.clear()
+    build(site, out)  # the command line's records come from the store: all hashed again
+    assert len(hashed) == len(first.cache.records)

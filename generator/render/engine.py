@@ -10,7 +10,7 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from generator.errors import Diagnostic, did_you_mean, error_at
 from generator.link.link import Site
 from generator.read.load import TEMPLATES_DIR
 from generator.render import pages, viewmodels
-from generator.render.messages import messages_for
+from generator.render.messages import messages_for, template_gettext
 from generator.render.outputs import render_file
 from generator.render.pages import page_context
 from generator.render.plan import HTML_KINDS, Page, in_tree, template_names
@@ -122,7 +122,7 @@ def make_environment(site: Site, site_dir: Path) -> jinja2.Environment:
     # newstyle: a translation is escaped like any other value, and fills in %(name)s itself.
     env.install_gettext_callables(  # type: ignore[attr-defined]
         words.gettext, words.ngettext, newstyle=True)
-    env.globals["_"] = _gettext(words.gettext)
+    env.globals["_"] = template_gettext(words.gettext)
     to_html = markdown_filter(site)
 
     # markdown-it escapes raw HTML, so its output is safe to mark as such.
@@ -138,22 +138,6 @@ def make_environment(site: Site, site_dir: Path) -> jinja2.Environment:
     env.filters["markdown_inline"] = markdown_inline
     env.filters["count"] = words.number
     return env
-
-
-def _gettext(translate: Callable[[str], str]) -> Callable[..., str]:
-    """`_()` in templates: Jinja's newstyle gettext, each string translated and marked safe
-    once. A page says `_()` forty times, and Jinja's own goes through its context twice."""
-    @functools.lru_cache(maxsize=4096)
-    def marked(string: str) -> Markup:
-        return Markup(translate(string))
-
-    @jinja2.pass_eval_context
-    def gettext(eval_ctx: jinja2.nodes.EvalContext, string: str, **variables: Any) -> str:
-        if not eval_ctx.autoescape:
-            return translate(string) % variables
-        return (marked(string) if type(string) is str else Markup(translate(string))) \
-            % variables
-    return gettext
 
 
 def check_templates(env: jinja2.Environment, site_dir: Path) -> list[Diagnostic]:

@@ -9,13 +9,18 @@ from __future__ import annotations
 import datetime
 import functools
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from generator.link.backlinks import BUILT_IN_LABELS
 from generator.render.numbers import number_text
@@ -104,3 +109,19 @@ def _number_label(value: int | float, locale: Locale) -> str:
     if "e" in text:  # beyond what anyone groups: as the data files spell it
         return text
     return format_decimal(Decimal(text), locale=locale, decimal_quantization=False)
+
+
+def template_gettext(translate: Callable[[str], str]) -> Callable[..., str]:
+    """`_()` in templates: Jinja's newstyle gettext, each string translated and marked safe
+    once. A page says `_()` forty times, and Jinja's own goes through its context twice."""
+    @functools.lru_cache(maxsize=4096)
+    def marked(string: str) -> Markup:
+        return Markup(translate(string))
+
+    @pass_eval_context
+    def gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
+        if not eval_ctx.autoescape:
+            return translate(string) % variables
+        return (marked(string) if type(string) is str else Markup(translate(string))) \
+            % variables
+    return gettext

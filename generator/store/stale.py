@@ -17,6 +17,7 @@ from typing import Any
 
 import jinja2
 
+from generator.check.validate import Record
 from generator.link.link import Site
 from generator.render.listing import listings
 from generator.render.plan import Page
@@ -24,25 +25,44 @@ from generator.render.provenance import source_provenance
 from generator.render.views import SUMMARY
 from generator.store.cache import BuildCache, digest
 
+# key -> what a record's hashes are made from (the record itself, then what linking and the
+# settings add to it), and the two hashes
+Hashed = dict[str, tuple[tuple[Any, ...], tuple[bytes, bytes]]]
 
-def record_hashes(site: Site) -> dict[str, tuple[bytes, bytes]]:
+
+def record_hashes(site: Site, known: Hashed | None = None) -> Hashed:
     """Two hashes of each record: of everything a page can show of it, and of what a page
     that only links to it or lists its facts shows (its title and facts; a source's
-    provenance too, which each citation of it shows)."""
-    hashes = {}
+    provenance too, which each citation of it shows).
+
+    A record that is the very one in `known` (a dev server's last build), with the same
+    links, marks and provenance, keeps its hashes: working them out is most of the cost.
+    """
+    hashed: Hashed = {}
     for key, record in site.records.items():
         anchors = tuple((site.fact_anchors.get((key, f.number)),
                          *(site.also_anchors.get((key, f.number, i))
                            for i in range(1, len(f.also) + 1))) for f in record.facts)
-        # A source's citations show its publisher, date and archived copy beside its title.
-        # A multilingual site's translations are part of it: its pages in each language.
-        summary = repr((record.title, site.subtitles.get(key), record.facts, anchors,
-                        source_provenance(site.config, record), record.translations))
-        # Its former slugs are the redirects file's lines.
-        full = repr((summary, record.fields, record.aliases, record.updated,
-                     record.corrections, site.backlinks.get(key), site.quote_marks.get(key)))
-        hashes[key] = (digest(full.encode()), digest(summary.encode()))
-    return hashes
+        made_from = (record, site.subtitles.get(key), anchors,
+                     source_provenance(site.config, record), site.backlinks.get(key),
+                     site.quote_marks.get(key))
+        old = known.get(key) if known else None
+        # Records compare by identity: an equal one read again is hashed again.
+        hashed[key] = old if old is not None and old[0] == made_from else \
+            (made_from, _hashes(*made_from))
+    return hashed
+
+
+def _hashes(record: Record, subtitle: str | None, anchors: tuple[Any, ...],
+            provenance: object, backlinks: object, marks: object) -> tuple[bytes, bytes]:
+    # A source's citations show its publisher, date and archived copy beside its title.
+    # A multilingual site's translations are part of it: its pages in each language.
+    summary = repr((record.title, subtitle, record.facts, anchors, provenance,
+                    record.translations))
+    # Its former slugs are the redirects file's lines.
+    full = repr((summary, record.fields, record.aliases, record.updated, record.corrections,
+                 backlinks, marks))
+    return digest(full.encode()), digest(summary.encode())
 
 
 def config_hash(site: Site) -> bytes:

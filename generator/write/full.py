@@ -9,7 +9,8 @@ from generator.render.batch import CheckedSite, Progress, write_site
 from generator.store.cache import BuildCache, PageEntry, digest, forget_cache
 from generator.write.indexing import index_whole
 from generator.write.lock import hold_interrupts
-from generator.write.staging import Staging, output_files
+from generator.write.paths import output_files
+from generator.write.staging import Staging
 from generator.write.survey import as_left
 
 

@@ -12,13 +12,14 @@ import os
 import secrets
 import shutil
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
 from generator.errors import BuildFailed, Diagnostic
 from generator.write.lock import OutputLock, hold_interrupts, is_held_here
+from generator.write.paths import output_files, output_parts
 from generator.write.place import (
     INSIDE,
     open_tree,
@@ -120,7 +121,7 @@ class Staging:
     def write(self, rel_path: str, content: bytes) -> None:
         """Write one file at `rel_path` (a site-relative POSIX path) in the new output."""
         # Plain strings and descriptors: a big site writes a hundred thousand files.
-        target = os.path.join(self.dir_name, *_parts(rel_path))
+        target = os.path.join(self.dir_name, *output_parts(rel_path))
         try:
             fd = os.open(target, _NEW_FILE, 0o666)
         except FileNotFoundError:
@@ -168,7 +169,7 @@ class Staging:
                 "yourself", "warning"))
 
     def _target(self, rel_path: str) -> Path:
-        return self.dir.joinpath(*_parts(rel_path))
+        return self.dir.joinpath(*output_parts(rel_path))
 
 
 class Patch(Staging):
@@ -237,33 +238,6 @@ def _undo(out_dir: Path, done: list[tuple[str, str, Path]]) -> None:
 
 
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
-
-
-def _parts(rel_path: str) -> list[str]:
-    """The parts of a site-relative POSIX path inside the output; ValueError for any other."""
-    parts = [part for part in rel_path.split("/") if part not in ("", ".")]
-    if not parts or rel_path.startswith("/") or ".." in parts or "\\" in rel_path \
-            or "\0" in rel_path:
-        raise ValueError(f"unsafe output path {rel_path!r}")
-    return parts
-
-
-def output_files(out_dir: Path) -> Iterator[tuple[str, os.stat_result]]:
-    """Every file in the output folder (but the marker and a build's own work), with its
-    status; links are listed, not followed."""
-    # Plain strings, not Path objects: a big site's output holds hundreds of thousands.
-    root = os.fspath(out_dir)
-    skip = len(root) + 1
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    if folder != root or not entry.name.startswith(INSIDE):
-                        stack.append(entry.path)
-                elif folder != root or not entry.name.startswith(INSIDE):
-                    yield entry.path[skip:].replace(os.sep, "/"), entry.stat(follow_symlinks=False)
 
 
 def _keep_unchanged(new: Path, old: Path) -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 from generator.store.cache import BuildCache, OutputFile, digest, inputs_key, load_cache
 from generator.store.inputs import generator_hash, scan_inputs
 from generator.write.lock import OutputLock
-from generator.write.staging import MARKER, check_output_dir, output_files, remove_leftovers
+from generator.write.paths import output_files
+from generator.write.staging import MARKER, check_output_dir, remove_leftovers
 
 
 @dataclass(frozen=True, slots=True)
