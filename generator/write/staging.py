@@ -123,16 +123,10 @@ class Staging:
         # Plain strings and descriptors: a big site writes a hundred thousand files.
         target = os.path.join(self.dir_name, *output_parts(rel_path))
         try:
-            fd = os.open(target, _NEW_FILE, 0o666)
+            write_new_file(target, content)
         except FileNotFoundError:
             os.makedirs(os.path.dirname(target), exist_ok=True)
-            fd = os.open(target, _NEW_FILE, 0o666)
-        try:
-            data = memoryview(content)
-            while data:
-                data = data[os.write(fd, data):]
-        finally:
-            os.close(fd)
+            write_new_file(target, content)
 
     def copy(self, rel_path: str, source: Path) -> None:
         """Copy the file `source` to `rel_path` in the new output."""
@@ -238,6 +232,17 @@ def _undo(out_dir: Path, done: list[tuple[str, str, Path]]) -> None:
 
 
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+
+
+def write_new_file(target: str, content: bytes) -> None:
+    """Write `content` to the file at `target`, made or emptied first."""
+    fd = os.open(target, _NEW_FILE, 0o666)
+    try:
+        data = memoryview(content)
+        while data:
+            data = data[os.write(fd, data):]
+    finally:
+        os.close(fd)
 
 
 def _keep_unchanged(new: Path, old: Path) -> None:
