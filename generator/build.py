@@ -152,8 +152,7 @@ def _unchecked(checked: CheckedSite, previous: BuildCache, fresh: BuildCache) ->
 def _note_hashes(checked: CheckedSite, previous: BuildCache | None, fresh: BuildCache
                  ) -> None:
     """What stale_pages compares: the hashes of the records, listings and templates."""
-    fresh.hashed = record_hashes(checked.site, previous.hashed if previous else None)
-    fresh.records = {key: hashes for key, (_, hashes) in fresh.hashed.items()}
+    fresh.records = record_hashes(checked.site, previous, fresh.made_from)
     fresh.memberships = membership_hashes(checked.site)
     fresh.templates = template_hashes(checked.env)
 

@@ -32,8 +32,7 @@ def outcome(site_dir: Path, memo: RecordMemo | None) -> tuple[str, object]:
 
 
 def shown(site: Site) -> object:
-    hashes = {key: made[1] for key, made in record_hashes(site).items()}
-    return (hashes, site.backlinks, site.quote_marks, site.fact_anchors,
+    return (record_hashes(site), site.backlinks, site.quote_marks, site.fact_anchors,
             site.also_anchors, site.aliases, {t: [r.key for r in rs] for t, rs in
                                               site.by_type.items()})
 

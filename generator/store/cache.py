@@ -68,7 +68,7 @@ _HELD = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 MAX_CACHE_BYTES = 2 * 2**30  # a 10,000-record store is 131 MB; anything this large is not ours
 # Kept in tables, not in the state row.
-_WHOLE = ("parsed", "validated", "linked", "hashed",
+_WHOLE = ("parsed", "validated", "linked", "made_from",
           *(t.name for t in (*OUTPUT_TABLES, *WORK_TABLES)), "stamp", "base", "has_records")
 
 

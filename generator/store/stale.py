@@ -25,32 +25,33 @@ from generator.render.provenance import source_provenance
 from generator.render.views import SUMMARY
 from generator.store.cache import BuildCache, digest
 
-# key -> what a record's hashes are made from (the record itself, then what linking and the
-# settings add to it), and the two hashes
-Hashed = dict[str, tuple[tuple[Any, ...], tuple[bytes, bytes]]]
 
-
-def record_hashes(site: Site, known: Hashed | None = None) -> Hashed:
+def record_hashes(site: Site, before: BuildCache | None = None,
+                  made_from: dict[str, tuple[Any, ...]] | None = None
+                  ) -> dict[str, tuple[bytes, bytes]]:
     """Two hashes of each record: of everything a page can show of it, and of what a page
     that only links to it or lists its facts shows (its title and facts; a source's
     provenance too, which each citation of it shows).
 
-    A record that is the very one in `known` (a dev server's last build), with the same
-    links, marks and provenance, keeps its hashes: working them out is most of the cost.
+    What each is made from goes in `made_from`. A record made from what it was in `before`
+    (a dev server's last build, which held the very same record: records compare by
+    identity) keeps its hashes: working them out is most of the cost.
     """
-    hashed: Hashed = {}
+    hashes = {}
     for key, record in site.records.items():
         anchors = tuple((site.fact_anchors.get((key, f.number)),
                          *(site.also_anchors.get((key, f.number, i))
                            for i in range(1, len(f.also) + 1))) for f in record.facts)
-        made_from = (record, site.subtitles.get(key), anchors,
-                     source_provenance(site.config, record), site.backlinks.get(key),
-                     site.quote_marks.get(key))
-        old = known.get(key) if known else None
-        # Records compare by identity: an equal one read again is hashed again.
-        hashed[key] = old if old is not None and old[0] == made_from else \
-            (made_from, _hashes(*made_from))
-    return hashed
+        shown = (record, site.subtitles.get(key), anchors,
+                 source_provenance(site.config, record), site.backlinks.get(key),
+                 site.quote_marks.get(key))
+        if made_from is not None:
+            made_from[key] = shown
+        if before is not None and before.made_from.get(key) == shown:
+            hashes[key] = before.records[key]
+        else:
+            hashes[key] = _hashes(*shown)
+    return hashes
 
 
 def _hashes(record: Record, subtitle: str | None, anchors: tuple[Any, ...],

@@ -70,9 +70,9 @@ class BuildCache:
     linked: dict[str, Linked] = field(default_factory=dict)  # path -> how it was linked
     # key -> hashes of the linked record: in full, and its title and facts
     records: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
-    # what each record's hashes were made from, for a dev server's next build (not saved)
-    hashed: dict[str, tuple[tuple[Any, ...], tuple[bytes, bytes]]] = field(
-        default_factory=dict, compare=False, repr=False)
+    # key -> what its hashes were made from, for a dev server's next build (not saved)
+    made_from: dict[str, tuple[Any, ...]] = field(default_factory=dict, compare=False,
+                                                  repr=False)
     # a listing's membership key -> hash of which records (and facts) it shows, in order
     memberships: dict[str, bytes] = field(default_factory=dict)
     pending: frozenset[str] = frozenset()  # stale pages a dev server left for later
