@@ -76,8 +76,7 @@ def run_pagefind(source: Source, pages: Sequence[str], started: Started | None =
     if executable is None:
         return "the pagefind binary is missing; install the 'pagefind[bin]' package"
     try:
-        problem, said = _serve(executable, _requests(source, sorted(pages)), len(pages) + 2,
-                               started)
+        problem, said = _serve(executable, _requests(source, sorted(pages)), started)
     except OSError as exc:
         return exc.strerror or str(exc)
     return problem if problem is not None else _bundle_files(said)
@@ -116,10 +115,10 @@ def _write_bundle(bundle: Path, files: Files) -> None:
         target.write_bytes(files[rel])
 
 
-def _serve(executable: Path, requests: Iterator[dict[str, Any]], count: int,
-           started: Started | None) -> tuple[str | None, object]:
-    """Send the `count` requests to `pagefind --service` and read its answers; the first
-    problem (None if there was none) and the files of the last answer."""
+def _serve(executable: Path, requests: Iterator[dict[str, Any]], started: Started | None
+           ) -> tuple[str | None, object]:
+    """Send the requests to `pagefind --service` and read its answers; the first problem
+    (None if there was none) and the files of the last answer."""
     with tempfile.TemporaryFile() as said, subprocess.Popen(
             [str(executable), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=said, text=True, pass_fds=inherited()) as process:
@@ -135,7 +134,7 @@ def _serve(executable: Path, requests: Iterator[dict[str, Any]], count: int,
         timer.start()
         sender = _Sender(process.stdin.fileno(), requests, process.kill)
         try:
-            problem, last = _read_answers(_Answers(process.stdout), count)
+            problem, last = _read_answers(_Answers(process.stdout))
         finally:
             timer.cancel()
             process.kill()  # done with it: it has written nothing
@@ -188,10 +187,11 @@ class _Sender(threading.Thread):
             raise self.failed
 
 
-def _read_answers(answers: _Answers, count: int) -> tuple[str | None, dict[str, Any]]:
-    """The answers to `count` requests: the first problem, and the last answer."""
+def _read_answers(answers: _Answers) -> tuple[str | None, dict[str, Any]]:
+    """The answers up to the one with the index's files (the last request asks for them):
+    the first problem, and that answer."""
     said: dict[str, Any] = {}
-    for _ in range(count):
+    while said.get("type") != "GetFiles":
         answer = answers.next()
         if answer is None:
             return _STOPPED, said
