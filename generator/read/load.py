@@ -74,7 +74,7 @@ def load_records(site_dir: Path, by_folder: Mapping[str, str], parse: Parse = pa
         if entry.name in by_folder:
             # Not only folders: a file, FIFO or broken link of this name is reported there.
             found, problems = _load_folder(root, Path(entry.path), by_folder[entry.name], keys,
-                                           parse, unchanged or _read)
+                                           parse, unchanged)
             records.extend(found)
             diagnostics.extend(problems)
         elif is_folder(entry):
@@ -97,12 +97,8 @@ def _sorted_entries(folder: Path) -> list[os.DirEntry[str]] | Refused:
                    and not e.name.endswith("~")), key=lambda e: e.name)
 
 
-def _read(rel: str) -> None:
-    return None  # no file is known to be unchanged: each is read
-
-
 def _load_folder(root: str, folder: Path, type_name: str, keys: set[str], parse: Parse,
-                 unchanged: Unchanged) -> tuple[list[RawRecord], list[Diagnostic]]:
+                 unchanged: Unchanged | None) -> tuple[list[RawRecord], list[Diagnostic]]:
     records: list[RawRecord] = []
     diagnostics: list[Diagnostic] = []
     # Resolving links costs system calls, so the folder is resolved once and a file
@@ -130,7 +126,7 @@ def _load_folder(root: str, folder: Path, type_name: str, keys: set[str], parse:
         if outside:
             diagnostics.append(Diagnostic(rel, 1, 1, outside))
             continue
-        doc = unchanged(rel)
+        doc = unchanged(rel) if unchanged else None
         if doc is None:
             doc = _parsed(entry.path, rel, parse)
         if isinstance(doc, Diagnostic):
