@@ -96,7 +96,6 @@ class Staging:
         self.notes: list[Diagnostic] = []  # warnings for the build to pass on
         remove_leftovers(out_dir)
         self.dir = self.scratch(label)
-        self.dir_name = os.fspath(self.dir)
         self.committed = False
 
     def __enter__(self) -> Self:
@@ -121,7 +120,7 @@ class Staging:
     def write(self, rel_path: str, content: bytes) -> None:
         """Write one file at `rel_path` (a site-relative POSIX path) in the new output."""
         # Plain strings and descriptors: a big site writes a hundred thousand files.
-        target = os.path.join(self.dir_name, *output_parts(rel_path))
+        target = os.path.join(self.dir, *output_parts(rel_path))
         try:
             write_new_file(target, content)
         except FileNotFoundError:
