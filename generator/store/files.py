@@ -134,6 +134,13 @@ def write_replacing(name: str, data: Sequence[bytes], folder: int, mode: int = 0
         raise
 
 
+def write_all(descriptor: int, data: bytes) -> None:
+    """Write all of `data` to the open file `descriptor` (a write may take only part)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view):]
+
+
 def write_new(name: str, data: Sequence[bytes], folder: int, mode: int = 0o666) -> None:
     """Write a new file `name` in `folder`, the parts of `data` one after the other
     (FileExistsError if there is one); on any error nothing is left at `name`."""
@@ -141,9 +148,7 @@ def write_new(name: str, data: Sequence[bytes], folder: int, mode: int = 0o666) 
                          mode, dir_fd=folder)
     try:
         for part in data:
-            view = memoryview(part)
-            while view:
-                view = view[os.write(descriptor, view):]
+            write_all(descriptor, part)
     except BaseException:
         os.close(descriptor)
         os.unlink(name, dir_fd=folder)

@@ -27,6 +27,7 @@ from typing import IO, Any
 
 from generator.errors import Diagnostic
 from generator.render.shards import Shards
+from generator.store.files import write_all
 from generator.write.bundle import BundleError, Files, stable_bundle
 from generator.write.lock import inherited
 
@@ -172,9 +173,7 @@ class _Sender(threading.Thread):
             for number, payload in enumerate(self.requests):
                 message = json.dumps({"message_id": number, "payload": payload}).encode()
                 # Straight to the pipe: nothing is left in a buffer to fail again on close.
-                data = memoryview(base64.b64encode(message) + b",")
-                while data:
-                    data = data[os.write(self.ask, data):]
+                write_all(self.ask, base64.b64encode(message) + b",")
         except BrokenPipeError:
             pass  # it stopped, or was stopped: the answers say so
         except OSError as exc:

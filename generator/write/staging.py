@@ -18,6 +18,7 @@ from types import TracebackType
 from typing import Self
 
 from generator.errors import BuildFailed, Diagnostic
+from generator.store.files import write_all
 from generator.write.lock import OutputLock, hold_interrupts, is_held_here
 from generator.write.paths import output_files, output_parts
 from generator.write.place import (
@@ -237,9 +238,7 @@ def write_new_file(target: str, content: bytes) -> None:
     """Write `content` to the file at `target`, made or emptied first."""
     fd = os.open(target, _NEW_FILE, 0o666)
     try:
-        data = memoryview(content)
-        while data:
-            data = data[os.write(fd, data):]
+        write_all(fd, content)
     finally:
         os.close(fd)
 
