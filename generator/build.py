@@ -153,7 +153,8 @@ def _note_hashes(checked: CheckedSite, previous: BuildCache | None, fresh: Build
                  ) -> None:
     """What stale_pages compares: the hashes of the records, listings and templates."""
     fresh.records = record_hashes(checked.site, previous, fresh.made_from)
-    fresh.memberships = membership_hashes(checked.site)
+    fresh.memberships = membership_hashes(
+        (checked.site, *(site for site, _ in checked.translations)))
     fresh.templates = template_hashes(checked.env)
 
 

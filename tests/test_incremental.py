@@ -279,6 +279,18 @@ EDITS = {
     # Pagination: one record a list page, one fact a timeline page, and back.
     "page size 1": ("site.yaml", lambda t: t if "page_size:" in t else "page_size: 1\n" + t),
     "page size 100": ("site.yaml", lambda t: t.replace("page_size: 1\n", "")),
+    # Tables: browse pages by headquarters and year; a record that moves to another page of
+    # a table, or under another letter of its A–Z jump; a column that one record fills.
+    "facets": ("site.yaml", lambda t: t.replace(
+        "inverse: Companies based here}", "inverse: Companies based here, facet: true}"
+    ).replace("founded: {type: year}", "founded: {type: year, facet: true}")),
+    "no facets": ("site.yaml", lambda t: t.replace(", facet: true}", "}")),
+    "acme sorts last": (ACME, lambda t: t.replace("name: Acme Corporation", "name: Zeta Acme")),
+    "acme founded later": (ACME, lambda t: t.replace("founded: 1947", "founded: 1950")),
+    "globex founded": (GLOBEX, lambda t: t if "founded:" in t else t.replace(
+        "headquarters: shelbyville\n", "headquarters: shelbyville\nfounded: 1950\n")),
+    "springfield shrinks": ("content/cities/springfield.yaml",
+                            lambda t: t.replace("population: 30720", "population: 30000")),
     # A template that record pages include, and one the home page includes if it exists.
     "cite include": ("templates/_cite.html",
                      lambda t: (THEME_TEMPLATES / "_cite.html").read_text() + "<p>Cite us.</p>\n"),
@@ -330,6 +342,8 @@ def outcome(site: Path, out: Path, jobs: int = 1, **options: bool) -> str:
 @example(["no gazette", "gazette back", "no gazette", "acme without summary"], 1)
 @example(["page size 1", "globex second fact", "acme corrected", "page size 100"], 3)
 @example(["cite include", "about include", "no cite include", "no about include"], 3)
+@example(["facets", "page size 1", "acme sorts last", "globex founded", "acme founded later"], 1)
+@example(["facets", "page size 1", "globex founded", "springfield shrinks", "rename acme"], 3)
 def test_incremental_builds_equal_clean_builds(tmp_path: Path, edits: list[str],
                                                jobs: int) -> None:
     """With one job or several for the incremental builds, and one for the clean ones.
@@ -449,3 +463,48 @@ def test_a_dev_servers_rebuild_hashes_only_the_records_an_edit_reaches(
     hashed.clear()
     build(site, out)  # the command line's records come from the store: all hashed again
     assert len(hashed) == len(first.cache.records)
+
+
+def rendered_paths(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the pages each build from now on renders (with one job)."""
+    from generator.render import batch
+
+    paths: list[str] = []
+
+    def noted(env: Any, site: Any, page: Any, site_dir: Path) -> Any:
+        paths.append(page.path)
+        return real(env, site, page, site_dir)
+    real = batch.render_page
+    monkeypatch.setattr(batch, "render_page", noted)
+    return paths
+
+
+TABLE = re.compile(r"companies/(index\.html|page/|by/)")
+
+
+def test_an_edit_remakes_only_the_pages_of_a_table_that_show_the_record(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not every page of its type's list, nor every browse page of its type."""
+    site_yaml = site / "site.yaml"
+    site_yaml.write_text("page_size: 1\n" + site_yaml.read_text().replace(
+        "founded: {type: year}", "founded: {type: year, facet: true}"))
+    (site / GLOBEX).write_text((site / GLOBEX).read_text().replace(
+        "headquarters: shelbyville\n", "headquarters: shelbyville\nfounded: 1950\n"))
+    out = tmp_path / "out"
+    build(site, out)
+    made = rendered_paths(monkeypatch)
+    (site / GLOBEX).write_text((site / GLOBEX).read_text().replace(
+        "facts:\n  - text: Is Acme's rival.", "facts:\n  - text: Is Acme's only rival."))
+    build(site, out)
+    tables = {p for p in made if TABLE.match(p)}
+    # Acme, first in title order, is on page 1; Globex on page 2, as the one of 1950.
+    assert tables == {"companies/page/2/index.html", "companies/by/founded/1950/index.html"}
+    made.clear()
+    (site / GLOBEX).write_text((site / GLOBEX).read_text().replace("founded: 1950",
+                                                                   "founded: 1947"))
+    build(site, out)
+    tables = {p for p in made if TABLE.match(p)}
+    # 1950 has no records left (its pages go); 1947 has two; the values' page counts them.
+    assert tables == {"companies/page/2/index.html", "companies/by/founded/index.html",
+                      "companies/by/founded/1947/index.html",
+                      "companies/by/founded/1947/page/2/index.html"}

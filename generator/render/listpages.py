@@ -200,6 +200,7 @@ def _list_item(builder: PageBuilder, record: Record, anchor: str) -> ListItem:
     fields = {f.name: builder.field_view(f, record.fields[f.name], type_spec.folder)
               for f in type_fields(type_spec) if f.name in record.fields}
     link = builder.link(record.key)
+    builder.used.add(record.key)  # its fields and its count of facts
     cited = sum(len(mark.citations) for mark in builder.site.quote_marks.get(record.key, ()))
     return ListItem(record.title, link.subtitle, link.url, anchor, fields,
                     cited if record.type == SOURCE_TYPE else len(record.facts))

@@ -15,7 +15,7 @@ from generator.render.cite import cite_view
 from generator.render.correctionpages import corrections_context
 from generator.render.embeds import embed_code, embed_fact_context, embed_record_context
 from generator.render.jsonld import LinkedData, script_json
-from generator.render.listing import timeline_key
+from generator.render.listing import facet_index_key, facet_key, list_key, timeline_key
 from generator.render.listpages import type_summary
 from generator.render.messages import language_name, words
 from generator.render.plan import EMBED_KINDS, Page
@@ -96,18 +96,30 @@ def page_context(site: Site, page: Page) -> tuple[dict[str, Any], frozenset[str]
         "shared_root": builder.shared,
         **extra,
     }
-    # Lists show every record of their type in full (a record may move to another page, or
-    # change a column); a backlink group is its record's; the home page and the timeline show
-    # every record's dated facts ("~*": a change to any record's title or facts); a year of
-    # the timeline shows the records whose facts it lists ("~key"), in an order that its
-    # membership key stands for; a card shows its record's title and facts.
-    membership = {"list": {f"{page.key}:*"}, "facet-index": {f"{page.key}:*"},
-                  "facet": {f"{page.key}:*"}, "links": {page.key}, "home": {"~*"},
-                  "embed-record": {f"~{page.key}"}, "embed-fact": {f"~{page.key}"},
-                  "timeline": {"~*"}, "timeline-year": {timeline_key(page.part)}, "search": {"~*"},
-                  "corrections": {"*"}
-                  }.get(page.kind, set())
-    return context, builder.depends_on() | membership
+    return context, builder.depends_on() | _membership(site, page)
+
+
+def _membership(site: Site, page: Page) -> set[str]:
+    """What a page depends on besides the records it shows.
+
+    A page of a table or a year of the timeline shows what its membership key stands for
+    (its rows, or facts, in order; see render/listing.py), and each row's record in full;
+    a backlink group is its record's; the home page and the timeline show every record's
+    dated facts ("~*": a change to any record's title or facts); a card shows its record's
+    title and facts.
+    """
+    kind = page.kind
+    if kind == "list":
+        return {f"{list_key(site, page.key)}:{page.number}"}
+    if kind == "facet":
+        return {f"{facet_key(site, page.key, page.part, page.value)}:{page.number}"}
+    if kind == "facet-index":
+        return {facet_index_key(site, page.key, page.part, page.number)}
+    if kind == "timeline-year":
+        return {timeline_key(site, page.part)}
+    return {"links": {page.key}, "home": {"~*"}, "timeline": {"~*"}, "search": {"~*"},
+            "embed-record": {f"~{page.key}"}, "embed-fact": {f"~{page.key}"},
+            "corrections": {"*"}}.get(kind, set())
 
 
 _Context = listpages.Context

@@ -5,8 +5,9 @@ changed. A record "changed" when anything a page can show of it did: its fields 
 its backlinks, the quote marks on it and the anchors its facts link to. A page's dependencies
 name records shown in full ("key"), records shown only by their title and facts ("~key"),
 every record ("*"), every record's title and facts ("~*": the timeline, home page and feed)
-every record of one type ("<type>:*": its list) and a listing's membership ("@…": which
-records and facts one year of the timeline shows, in order); added and removed records
+every record of one type ("<type>:*": its data files) and a listing's membership ("@…":
+which records and facts a page of a table or a year of the timeline shows, in order);
+added and removed records
 count as changed.
 """
 
@@ -71,10 +72,11 @@ def config_hash(site: Site) -> bytes:
     return digest(repr(site.config).encode())
 
 
-def membership_hashes(site: Site) -> dict[str, bytes]:
-    """A hash of what each membership key (render/listing.py) names: which records and facts
-    a listing shows, in order."""
-    return {key: digest(shown.encode()) for key, shown in listings(site).memberships().items()}
+def membership_hashes(sites: Iterable[Site]) -> dict[str, bytes]:
+    """A hash of what each membership key (render/listing.py) of the sites (a site and its
+    further languages) names: which records and facts a listing shows, in order."""
+    return {key: digest(shown.encode()) for site in sites
+            for key, shown in listings(site).memberships().items()}
 
 
 def template_hashes(env: jinja2.Environment) -> dict[str, bytes]:
