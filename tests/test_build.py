@@ -97,9 +97,9 @@ def test_each_page_knows_the_records_it_depends_on(tmp_path: Path) -> None:
     site = check_site(copy_case("basic", tmp_path)).site
     pages = {p.path: p for p in plan_pages(site)}
     _, used = page_context(site, pages["cities/springfield/index.html"])
-    # itself in full; by title only ("~"), the city it is twinned with and the company
+    # itself in full; by a link alone ("^"), the city it is twinned with and the company
     # based there (a backlink)
-    assert used == {"city:springfield", "~city:shelbyville", "~company:acme"}
+    assert used == {"city:springfield", "^city:shelbyville", "^company:acme"}
     _, used = page_context(site, pages["index.html"])
     assert "~*" in used  # every record's title and facts
 

@@ -326,5 +326,5 @@ def test_a_card_depends_on_its_records_title_and_facts_and_its_sources_titles(
     for page in cards:
         _, depends_on = page_context(checked.site, page)
         # Globex's fact is about Acme (a link the card builds, though it does not show it).
-        about = {"~company:acme"} if page.key == "company:globex" else set()
-        assert depends_on == {f"~{page.key}", "~source:gazette"} | about, page.path
+        about = {"^company:acme"} if page.key == "company:globex" else set()
+        assert depends_on == {f"~{page.key}", "^source:gazette"} | about, page.path

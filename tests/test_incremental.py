@@ -216,6 +216,9 @@ EDITS = {
     "move acme": (ACME, lambda t: t.replace("headquarters: springfield",
                                             "headquarters: shelbyville")),
     "acme without summary": (ACME, lambda t: t.replace("summary: ", "# summary: ")),
+    # Its fact, which the timeline lists, reworded (the quote stays).
+    "acme fact reworded": (ACME, lambda t: t.replace("Opened a *new* factory.",
+                                                     "Opened a *big* factory.")),
     "acme quote breaks": (ACME, lambda t: t.replace("Acme opened a new", "Acme opened no")),
     "globex about springfield": ("content/companies/globex.yaml",
                                  lambda t: t.replace("about: [acme]", "about: [springfield]")),
@@ -338,6 +341,7 @@ def outcome(site: Path, out: Path, jobs: int = 1, **options: bool) -> str:
 @example(["in two languages", "acme in spanish", "spanish words", "acme's spanish edited",
           "no spanish words"], 1)
 @example(["acme renamed"], 1)  # a former slug alone: one more line in _redirects
+@example(["acme fact reworded"], 1)  # what the timeline shows of a record it only links to
 @example(["acme becomes acme-inc", "acme rates globex", "acme-inc becomes acme"], 3)
 @example(["no gazette", "gazette back", "no gazette", "acme without summary"], 1)
 @example(["page size 1", "globex second fact", "acme corrected", "page size 100"], 3)
@@ -448,7 +452,7 @@ def test_a_dev_servers_rebuild_hashes_only_the_records_an_edit_reaches(
     first = build(site, out)
     hashed: list[str] = []
 
-    def counted(record: Any, *rest: Any) -> tuple[bytes, bytes]:
+    def counted(record: Any, *rest: Any) -> tuple[bytes, bytes, bytes]:
         hashed.append(record.key)
         return real(record, *rest)
     real = stale._hashes
@@ -508,3 +512,21 @@ def test_an_edit_remakes_only_the_pages_of_a_table_that_show_the_record(
     assert tables == {"companies/page/2/index.html", "companies/by/founded/index.html",
                       "companies/by/founded/1947/index.html",
                       "companies/by/founded/1947/page/2/index.html"}
+
+
+def test_a_reworded_fact_leaves_the_pages_that_only_link_to_its_record(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """They show its title, which did not change; the timeline shows the fact itself."""
+    out = tmp_path / "out"
+    build(site, out)
+    made = rendered_paths(monkeypatch)
+    (site / ACME).write_text((site / ACME).read_text().replace("Opened a *new* factory.",
+                                                               "Opened a *big* factory."))
+    build(site, out)
+    # Springfield's page links to Acme, based there; so do Globex's and the source's.
+    for only_linking in ("cities/springfield/index.html", GLOBEX_PAGE,
+                         "sources/gazette/index.html", "data/city.json", "data/source.json"):
+        assert only_linking not in made
+    assert {ACME_PAGE, "timeline/2021/index.html", "embed/companies/acme/1/index.html",
+            "data/company.json"} <= set(made)
+    assert "Opened a <em>big</em> factory." in (out / "timeline/2021/index.html").read_text()

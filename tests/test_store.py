@@ -37,7 +37,7 @@ NAMES = st.text(st.characters(exclude_characters="\0", exclude_categories=()), m
 HASHES = st.binary(min_size=16, max_size=16)
 SETS = st.frozensets(NAMES, max_size=4)
 CACHES = st.fixed_dictionaries({
-    "records": st.dictionaries(NAMES, st.tuples(HASHES, HASHES), max_size=5),
+    "records": st.dictionaries(NAMES, st.tuples(HASHES, HASHES, HASHES), max_size=5),
     "memberships": st.dictionaries(NAMES, HASHES, max_size=3),
     "templates": st.dictionaries(NAMES, HASHES, max_size=3),
     "search": st.dictionaries(NAMES, HASHES, max_size=3),

@@ -180,7 +180,7 @@ def test_type_files_partition_site_json_and_depend_on_what_they_show(
         records = json.loads(content)["records"]
         joined += records
         # A file depends by title on each record it names, and the maker adds its own type.
-        assert deps == {"~" + key for key in refs_in(records)}
+        assert deps == {"^" + key for key in refs_in(records)}
         assert render_file(site, pages[t.name]) == (content, deps | {f"{t.name}:*"})
     assert joined == everything["records"]
 

@@ -34,6 +34,7 @@ from generator.site.model import FieldSpec, TypeSpec
 from generator.site.schema import FIELD_TYPES, SOURCE_TEXT_FIELD, SOURCE_TYPE
 
 SUMMARY = "~"  # marks a dependency on a record's title and facts, not all of it
+TITLE = "^"  # marks a dependency on what a link to a record shows: its title and the like
 
 
 @dataclass
@@ -43,7 +44,8 @@ class PageBuilder:
     site: Site
     path: str
     used: set[str] = field(default_factory=set)  # records shown in full
-    linked: set[str] = field(default_factory=set)  # records shown by title and facts only
+    listed: set[str] = field(default_factory=set)  # records whose facts are shown
+    linked: set[str] = field(default_factory=set)  # records linked to, by title
     root: str = field(init=False, default="")  # the relative prefix back to the site root
     # The prefix to what every language of a site shares (assets/, pagefind/): the root of
     # the whole site, above the language's tree.
@@ -51,8 +53,11 @@ class PageBuilder:
     say: Messages = field(init=False)  # the theme's words, dates and numbers
 
     def depends_on(self) -> frozenset[str]:
-        """The records this page shows: "key" in full, "~key" by its title and facts."""
-        return frozenset(self.used | {SUMMARY + key for key in self.linked - self.used})
+        """The records this page shows: "key" in full, "~key" by its title and facts,
+        "^key" by a link alone."""
+        listed = self.listed - self.used
+        return frozenset(self.used | {SUMMARY + key for key in listed}
+                         | {TITLE + key for key in self.linked - self.used - listed})
 
     def __post_init__(self) -> None:
         self.root = urls.root_of(self.path)  # asked for by every link the page makes
@@ -135,6 +140,7 @@ class PageBuilder:
         return tuple(facts)
 
     def fact_view(self, record: Record, fact: Fact, first_citation: int = 0) -> FactView:
+        self.listed.add(record.key)
         source_key = f"{SOURCE_TYPE}:{fact.source}"
         anchor = self.site.fact_anchors.get((record.key, fact.number), "")
         return FactView(

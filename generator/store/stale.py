@@ -4,6 +4,7 @@ A page is stale when it is new, when a template it used changed, or when a recor
 changed. A record "changed" when anything a page can show of it did: its fields and facts,
 its backlinks, the quote marks on it and the anchors its facts link to. A page's dependencies
 name records shown in full ("key"), records shown only by their title and facts ("~key"),
+records only linked to ("^key": what a link shows, its title, subtitle and provenance),
 every record ("*"), every record's title and facts ("~*": the timeline, home page and feed)
 every record of one type ("<type>:*": its data files) and a listing's membership ("@…":
 which records and facts a page of a table or a year of the timeline shows, in order);
@@ -23,16 +24,16 @@ from generator.link.link import Site
 from generator.render.listing import listings
 from generator.render.plan import Page
 from generator.render.provenance import source_provenance
-from generator.render.views import SUMMARY
+from generator.render.views import SUMMARY, TITLE
 from generator.store.cache import BuildCache, digest
 
 
 def record_hashes(site: Site, before: BuildCache | None = None,
                   made_from: dict[str, tuple[Any, ...]] | None = None
-                  ) -> dict[str, tuple[bytes, bytes]]:
-    """Two hashes of each record: of everything a page can show of it, and of what a page
-    that only links to it or lists its facts shows (its title and facts; a source's
-    provenance too, which each citation of it shows).
+                  ) -> dict[str, tuple[bytes, bytes, bytes]]:
+    """Three hashes of each record: of everything a page can show of it, of what a page
+    that lists its facts shows (its title and facts), and of what a link to it shows (its
+    title and subtitle; a source's provenance too, which each citation of it shows).
 
     What each is made from goes in `made_from`. A record made from what it was in `before`
     (a dev server's last build, which held the very same record: records compare by
@@ -56,15 +57,17 @@ def record_hashes(site: Site, before: BuildCache | None = None,
 
 
 def _hashes(record: Record, subtitle: str | None, anchors: tuple[Any, ...],
-            provenance: object, backlinks: object, marks: object) -> tuple[bytes, bytes]:
+            provenance: object, backlinks: object, marks: object
+            ) -> tuple[bytes, bytes, bytes]:
     # A source's citations show its publisher, date and archived copy beside its title.
-    # A multilingual site's translations are part of it: its pages in each language.
-    summary = repr((record.title, subtitle, record.facts, anchors, provenance,
-                    record.translations))
+    # A multilingual site's translations are part of it: its pages in each language (its
+    # titles there among them).
+    title = repr((record.title, subtitle, provenance, record.translations))
+    summary = repr((title, record.facts, anchors))
     # Its former slugs are the redirects file's lines.
     full = repr((summary, record.fields, record.aliases, record.updated, record.corrections,
                  backlinks, marks))
-    return digest(full.encode()), digest(summary.encode())
+    return digest(full.encode()), digest(summary.encode()), digest(title.encode())
 
 
 def config_hash(site: Site) -> bytes:
@@ -90,9 +93,12 @@ def stale_pages(pages: Iterable[Page], previous: BuildCache, fresh: BuildCache
                 ) -> list[Page]:
     """The pages that must be made again, in plan order."""
     changed = _changed(previous.records, fresh.records)
-    # Keys, and keys marked "~" whose title or facts changed; each "*" when any did.
+    # Keys, keys marked "~" whose title or facts changed and "^" whose title did; each "*"
+    # when any did.
     touched = changed | {SUMMARY + key for key in changed
-                         if _summary(previous, key) != _summary(fresh, key)}
+                         if _part(previous, key, 1) != _part(fresh, key, 1)}
+    touched |= {TITLE + key for key in changed
+                if _part(previous, key, 2) != _part(fresh, key, 2)}
     touched |= {f"{key.split(':', 1)[0]}:*" for key in changed}
     touched |= {"*"} if changed else set()
     touched |= {SUMMARY + "*"} if any(k.startswith(SUMMARY) for k in touched) else set()
@@ -107,9 +113,9 @@ def stale_pages(pages: Iterable[Page], previous: BuildCache, fresh: BuildCache
     return [page for page in pages if is_stale(page) or page.path in previous.pending]
 
 
-def _summary(cache: BuildCache, key: str) -> bytes | None:
+def _part(cache: BuildCache, key: str, part: int) -> bytes | None:
     hashes = cache.records.get(key)
-    return hashes[1] if hashes else None
+    return hashes[part] if hashes else None
 
 
 def _changed(old: dict[str, Any], new: dict[str, Any]) -> set[str]:

@@ -69,7 +69,7 @@ class BuildCache:
         default_factory=dict)
     linked: dict[str, Linked] = field(default_factory=dict)  # path -> how it was linked
     # key -> hashes of the linked record: in full, and its title and facts
-    records: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
+    records: dict[str, tuple[bytes, bytes, bytes]] = field(default_factory=dict)
     # key -> what its hashes were made from, for a dev server's next build (not saved)
     made_from: dict[str, tuple[Any, ...]] = field(default_factory=dict, compare=False,
                                                   repr=False)

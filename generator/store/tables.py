@@ -146,12 +146,12 @@ def _int(value: object) -> int:
     return value
 
 
-def _record(key: str, hashes: tuple[bytes, bytes]) -> Row:
+def _record(key: str, hashes: tuple[bytes, bytes, bytes]) -> Row:
     return (_k(key), *hashes)
 
 
 def _record_decoder() -> Decode:
-    return lambda row: (_ks(row[0]), (_bytes(row[1]), _bytes(row[2])))
+    return lambda row: (_ks(row[0]), (_bytes(row[1]), _bytes(row[2]), _bytes(row[3])))
 
 
 def _page(path: str, entry: PageEntry) -> Row:
@@ -198,7 +198,7 @@ OUTPUT_TABLES = (
 # What only a build with work reads: what each page and record was made from, and the
 # link targets and quote places of texts.
 WORK_TABLES = (
-    Table("records", ("key",), ("full", "summary"), _record, _record_decoder),
+    Table("records", ("key",), ("full", "summary", "title"), _record, _record_decoder),
     _hashes("memberships"), _hashes("templates"), _hashes("search"),
     Table("pages", ("path",), ("deps", "templates"), _page, _page_decoder),
     Table("links", ("text", "inline"), ("targets",), _link, _link_decoder),
