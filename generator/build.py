@@ -47,13 +47,14 @@ from generator.store.stale import (
     template_hashes,
 )
 from generator.store.state import StoreStamp
+from generator.write.forked import Forked
 from generator.write.full import write_output
 from generator.write.indexing import IndexOptions, index_seconds
 from generator.write.lock import WAIT_SECONDS, OutputLock
 from generator.write.pagefind import Started
 from generator.write.patch import can_patch, patch_output
 from generator.write.staging import check_output_dir, check_writable
-from generator.write.survey import up_to_date
+from generator.write.survey import Survey, begin_survey, survey_output, up_to_date
 
 NO_BASE_URL = Diagnostic(
     CONFIG_FILE, 1, 1, "no base_url: feed.xml, sitemap.xml and robots.txt need absolute URLs, so "
@@ -208,13 +209,15 @@ def _build_locked(site_dir: Path, out_dir: Path, base_url: str | None, jobs: int
     if previous is not None and not refused and up_to_date(previous, fresh.inputs_key, out_dir):
         return BuildResult(previous.page_count, len(previous.outputs),
                            time.perf_counter() - started, previous.warnings, cache=previous)
-    if previous is not None and not previous.parsed:
-        notes += load_cached_records(site_dir, previous)
-    checked = _checked(site_dir, out_dir, base_url, previous, fresh,
-                       refused or check_writable(out_dir))
-    checked_at = time.perf_counter()
-    rendered, written, left = _write(checked, site_dir, out_dir, previous, fresh, jobs,
-                                     progress, options)
+    survey = begin_survey(out_dir, previous) if previous is not None and not refused else None
+    with survey or contextlib.nullcontext():
+        if previous is not None and not previous.parsed:
+            notes += load_cached_records(site_dir, previous)
+        checked = _checked(site_dir, out_dir, base_url, previous, fresh,
+                           refused or check_writable(out_dir))
+        checked_at = time.perf_counter()
+        rendered, written, left = _write(checked, site_dir, out_dir, previous, fresh, jobs,
+                                         progress, options, survey)
     # Said only when the build worked: it would distract from the errors of a failed one.
     warnings = checked.warnings if checked.site.config.base_url else (*checked.warnings,
                                                                       NO_BASE_URL)
@@ -256,15 +259,16 @@ def _checked(site_dir: Path, out_dir: Path, base_url: str | None, previous: Buil
 
 
 def _write(checked: CheckedSite, site_dir: Path, out_dir: Path, previous: BuildCache | None,
-           fresh: BuildCache, jobs: int, progress: Progress | None, options: Options
-           ) -> tuple[int, int, list[Diagnostic]]:
+           fresh: BuildCache, jobs: int, progress: Progress | None, options: Options,
+           survey: Forked[Survey] | None) -> tuple[int, int, list[Diagnostic]]:
     """Patch the last build's output where that is possible, else write a whole new one;
     the pages made, the files written, and warnings about what could not be cleared."""
     try:
         if can_patch(previous, fresh, out_dir):
             assert previous is not None
             index = IndexOptions(options.search, jobs, checked.warnings, options.search_started)
-            return patch_output(checked, site_dir, out_dir, previous, fresh, progress,
+            found = survey.result() if survey else survey_output(out_dir, previous)
+            return patch_output(checked, site_dir, out_dir, previous, fresh, found, progress,
                                 options.later, index)
         return write_output(checked, site_dir, out_dir, fresh, jobs, progress)
     except OSError as exc:

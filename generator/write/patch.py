@@ -14,7 +14,7 @@ from generator.urls import SEARCH_BUNDLE
 from generator.write.indexing import IndexOptions, index_changes
 from generator.write.lock import hold_interrupts
 from generator.write.staging import MARKER, Patch, vanished
-from generator.write.survey import as_left, survey_output
+from generator.write.survey import Survey, as_left
 
 
 def can_patch(previous: BuildCache | None, fresh: BuildCache, out_dir: Path) -> bool:
@@ -24,15 +24,15 @@ def can_patch(previous: BuildCache | None, fresh: BuildCache, out_dir: Path) -> 
 
 
 def patch_output(checked: CheckedSite, site_dir: Path, out_dir: Path, previous: BuildCache,
-                 fresh: BuildCache, progress: Progress | None, later: frozenset[str],
-                 index: IndexOptions) -> tuple[int, int, list[Diagnostic]]:
+                 fresh: BuildCache, found: Survey, progress: Progress | None,
+                 later: frozenset[str], index: IndexOptions) -> tuple[int, int, list[Diagnostic]]:
     """Make again only the stale pages, and change only the files whose bytes differ.
 
-    Pages of the kinds in `later` are left stale for a later build. The changed pages and
-    the search index made from them are moved in together, at the end.
+    `found` is how the output differs from what `previous` left in it: a file changed or
+    removed behind the build's back is made again; one added, removed. Pages of the kinds
+    in `later` are left stale for a later build. The changed pages and the search index
+    made from them are moved in together, at the end.
     """
-    # A file changed or removed behind the build's back is made again; one added, removed.
-    found = survey_output(out_dir, previous)
     tampered = found.tampered
     stale = stale_pages(checked.pages, previous, fresh)
     stale_paths = {page.path for page in stale}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from generator.store.cache import BuildCache, OutputFile, digest, inputs_key, load_cache
 from generator.store.inputs import generator_hash, scan_inputs
+from generator.write.forked import Forked
 from generator.write.lock import OutputLock
 from generator.write.paths import output_files
 from generator.write.staging import MARKER, check_output_dir, remove_leftovers
@@ -62,6 +63,11 @@ def up_to_date(previous: BuildCache, key: bytes, out_dir: Path) -> bool:
         return False
     remove_leftovers(out_dir)
     return survey_output(out_dir, previous).clean
+
+
+def begin_survey(out_dir: Path, previous: BuildCache) -> Forked[Survey]:
+    """survey_output, begun in a child process: its result once the output is looked at."""
+    return Forked(lambda: survey_output(out_dir, previous))
 
 
 def survey_output(out_dir: Path, previous: BuildCache) -> Survey:
