@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,9 +61,10 @@ def index_whole(staging: Staging, pages: list[str], digests: dict[str, bytes], j
 
 
 def index_changes(patch: Patch, pages: list[str], previous: BuildCache, fresh: BuildCache,
-                  tampered: set[str], digests: dict[str, bytes], options: IndexOptions
-                  ) -> None:
-    """Index again the shards whose pages changed, into `patch` beside its pages.
+                  tampered: set[str], digests: dict[str, bytes], options: IndexOptions,
+                  meanwhile: Callable[[], None]) -> None:
+    """Index again the shards whose pages (staged in `patch`, or in the output) changed,
+    into `patch` beside its pages; `meanwhile()` is called while Pagefind works.
 
     Without `options.now` the index is left as it was and marked stale in `fresh`.
     """
@@ -70,8 +75,9 @@ def index_changes(patch: Patch, pages: list[str], previous: BuildCache, fresh: B
              if keys[shard_bundle(n)] != previous.search.get(shard_bundle(n)) or n in damaged]
     if options.now and (stale or keys.keys() != previous.search.keys()):
         fresh.search = keys
-        _reindex(patch, previous, tampered, digests, shards, stale, options)
+        _reindex(patch, previous, tampered, digests, shards, stale, options, meanwhile)
         return
+    meanwhile()
     digests.update({rel: kept.digest for rel, kept in previous.outputs.items()
                     if rel.startswith(SEARCH_BUNDLE)})
     fresh.search, fresh.search_stale = previous.search, keys != previous.search
@@ -102,6 +108,38 @@ def _index(staging: Staging, shards: Shards, jobs: int, warnings: tuple[Diagnost
     return work
 
 
+class _Indexers:
+    """The indexers of a build, to stop when their work is no longer wanted."""
+
+    def __init__(self, told: Started | None) -> None:
+        self.told = told
+        self.running: list[subprocess.Popen[str]] = []
+        self.stopped = False
+        self.lock = threading.Lock()
+
+    def started(self, process: subprocess.Popen[str]) -> None:
+        with self.lock:
+            self.running.append(process)
+            if self.stopped:
+                process.kill()
+        if self.told:
+            self.told(process)
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopped = True
+            for process in self.running:
+                process.kill()  # of one that has exited: nothing
+
+
+def _discard(indexed: Future[Path]) -> None:
+    """Wait for an index that is no longer wanted, and remove it."""
+    try:
+        _remove(indexed.result())
+    except BaseException:  # its own errors are of no use now: the build failed before
+        return
+
+
 def _remove(folder: Path) -> None:
     """Remove `folder`, again while an indexer that is being stopped still writes into it."""
     for _ in range(50):
@@ -113,15 +151,25 @@ def _remove(folder: Path) -> None:
 
 def _reindex(patch: Patch, previous: BuildCache, tampered: set[str],
              digests: dict[str, bytes], shards: Shards, stale: list[int],
-             options: IndexOptions) -> None:
-    """Index the stale shards again beside the output; stage the files that changed."""
+             options: IndexOptions, meanwhile: Callable[[], None]) -> None:
+    """Index the stale shards again beside the output, calling `meanwhile()` as Pagefind
+    works; stage the files that changed."""
     old = {rel: kept.digest for rel, kept in previous.outputs.items()
            if rel.startswith(SEARCH_BUNDLE)}
     # The bundles of shards that are neither stale nor gone stay as they are.
     digests.update({rel: value for rel, value in old.items()
                     if shard_number(rel) in shards and shard_number(rel) not in stale})
-    work = _index(patch, {n: shards[n] for n in stale}, options.jobs, options.warnings,
-                  options.started)
+    indexers = _Indexers(options.started)
+    with ThreadPoolExecutor(1) as pool:
+        indexed = pool.submit(_index, patch, {n: shards[n] for n in stale}, options.jobs,
+                              options.warnings, indexers.started)
+        try:
+            meanwhile()
+        except BaseException:
+            indexers.stop()
+            _discard(indexed)
+            raise
+        work = indexed.result()
     try:
         for number in stale:
             bundle = work / f"bundle-{number}"

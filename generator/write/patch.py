@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import BuildFailed, Diagnostic
 from generator.read.load import STATIC_DIR, StaticFile
 from generator.render.batch import CheckedSite, Progress, render_site
+from generator.render.plan import Page
 from generator.store.cache import BuildCache, PageEntry, digest, forget_cache
 from generator.store.stale import stale_pages
 from generator.urls import SEARCH_BUNDLE
@@ -43,22 +45,24 @@ def patch_output(checked: CheckedSite, site_dir: Path, out_dir: Path, previous: 
     planned = {page.path for page in checked.pages} | {s.dest for s in checked.static}
     fresh.pages = {path: entry for path, entry in previous.pages.items() if path in planned}
     digests = {rel: kept.digest for rel, kept in previous.outputs.items() if rel in planned}
-    errors: list[Diagnostic] = []
     with Patch(out_dir) as patch:
-        for count, rendered in enumerate(render_site(checked, site_dir, index.jobs, redo), 1):
-            if isinstance(rendered, Diagnostic):
-                errors.append(rendered)
-            else:
-                fresh.pages[rendered.path] = PageEntry(rendered.depends_on, rendered.templates)
-                _stage(patch, rendered.path, rendered.content, digests, tampered)
-            if progress:
-                progress(count, len(redo))
-        if errors:
-            raise BuildFailed([*errors, *checked.warnings])
-        _stage_statics(patch, checked.static, previous, fresh, digests, tampered)
-        patch.remove(rel for rel in previous.outputs.keys() | found.extra
-                     if rel not in planned and not rel.startswith(SEARCH_BUNDLE))
-        index_changes(patch, checked.record_pages(), previous, fresh, tampered, digests, index)
+        made = _Made(checked, site_dir, index.jobs, patch, fresh, digests, tampered, progress,
+                     len(redo))
+        # The search index is made of the record pages: they are made first, and indexed
+        # while the other pages are made.
+        made.render([page for page in redo if page.kind == "record"])
+
+        def the_rest() -> None:
+            made.render([page for page in redo if page.kind != "record"])
+            if made.errors:
+                raise BuildFailed([*made.errors, *checked.warnings])
+            _stage_statics(patch, checked.static, previous, fresh, digests, tampered)
+            patch.remove(rel for rel in previous.outputs.keys() | found.extra
+                         if rel not in planned and not rel.startswith(SEARCH_BUNDLE))
+        if made.errors:
+            the_rest()  # raises, with the errors of every page
+        index_changes(patch, checked.record_pages(), previous, fresh, tampered, digests, index,
+                      meanwhile=the_rest)
         hold_interrupts(out_dir)
         forget_cache(site_dir)  # until the cache again describes what the output holds
         patch.apply()
@@ -70,6 +74,36 @@ def patch_output(checked: CheckedSite, site_dir: Path, out_dir: Path, previous: 
     for rel in patch.staged:
         fresh.outputs[rel] = as_left(digests[rel], os.stat(out_dir / rel))
     return len(redo), len(patch.staged) + len(patch.removed), patch.notes
+
+
+@dataclass
+class _Made:
+    """Pages made again and staged in a patch, and the errors of those that failed."""
+
+    checked: CheckedSite
+    site_dir: Path
+    jobs: int
+    patch: Patch
+    fresh: BuildCache
+    digests: dict[str, bytes]
+    tampered: set[str]
+    progress: Progress | None
+    total: int
+    count: int = 0
+    errors: list[Diagnostic] = field(default_factory=list)
+
+    def render(self, pages: list[Page]) -> None:
+        for rendered in render_site(self.checked, self.site_dir, self.jobs, pages):
+            if isinstance(rendered, Diagnostic):
+                self.errors.append(rendered)
+            else:
+                self.fresh.pages[rendered.path] = PageEntry(rendered.depends_on,
+                                                            rendered.templates)
+                _stage(self.patch, rendered.path, rendered.content, self.digests,
+                       self.tampered)
+            self.count += 1
+            if self.progress:
+                self.progress(self.count, self.total)
 
 
 def _stage(patch: Patch, rel: str, content: bytes, digests: dict[str, bytes],
