@@ -22,9 +22,9 @@ from generator.store.cache import (
     CACHE_FILE,
     BuildCache,
     OutputFile,
-    PageEntry,
     load_cache,
     load_cached_records,
+    page_entry,
     save_cache,
 )
 from tests.conftest import REPO, copy_case, tree_bytes
@@ -41,7 +41,7 @@ CACHES = st.fixed_dictionaries({
     "memberships": st.dictionaries(NAMES, HASHES, max_size=3),
     "templates": st.dictionaries(NAMES, HASHES, max_size=3),
     "search": st.dictionaries(NAMES, HASHES, max_size=3),
-    "pages": st.dictionaries(NAMES, st.builds(PageEntry, SETS, SETS), max_size=5),
+    "pages": st.dictionaries(NAMES, st.builds(page_entry, SETS, SETS), max_size=5),
     "outputs": st.dictionaries(NAMES, st.builds(OutputFile, HASHES, st.integers(0, 2**40),
                                                 st.integers(0, 2**62), st.integers(0, 2**62)),
                                max_size=5),

@@ -43,6 +43,7 @@ from generator.store.state import (
     StoreStamp,
     digest,
     inputs_key,
+    page_entry,
 )
 from generator.store.tables import OUTPUT_TABLES, WORK_TABLES, text_of, write_documents
 
@@ -59,6 +60,7 @@ __all__ = [
     "inputs_key",
     "load_cache",
     "load_cached_records",
+    "page_entry",
     "save_cache",
 ]
 

@@ -14,7 +14,8 @@ count as changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import jinja2
@@ -26,6 +27,7 @@ from generator.render.plan import Page
 from generator.render.provenance import source_provenance
 from generator.render.views import SUMMARY, TITLE
 from generator.store.cache import BuildCache, digest
+from generator.store.state import names_in
 
 
 def record_hashes(site: Site, before: BuildCache | None = None,
@@ -104,13 +106,28 @@ def stale_pages(pages: Iterable[Page], previous: BuildCache, fresh: BuildCache
     touched |= {SUMMARY + "*"} if any(k.startswith(SUMMARY) for k in touched) else set()
     touched |= _changed(previous.memberships, fresh.memberships)
     changed_templates = _changed(previous.templates, fresh.templates)
+    names_touched = _finder(touched)
 
     def is_stale(page: Page) -> bool:
         entry = previous.pages.get(page.path)
         if entry is None or entry.templates & changed_templates:
             return True
-        return not entry.deps.isdisjoint(touched)
+        return names_touched(entry.deps)
     return [page for page in pages if is_stale(page) or page.path in previous.pending]
+
+
+def _finder(names: set[str]) -> Callable[[str], bool]:
+    """Whether a page's dependencies (as PageEntry keeps them) name any of `names`."""
+    if not names:
+        return lambda deps: False
+    if len(names) > _SEARCHED:
+        return lambda deps: not names.isdisjoint(names_in(deps))
+    # One pass of the regular expression engine over each page's names, none split out.
+    pattern = re.compile("\0(?:" + "|".join(map(re.escape, sorted(names))) + ")(?=\0|\\Z)")
+    return lambda deps: pattern.search(deps) is not None
+
+
+_SEARCHED = 64  # at most this many names are looked for by one regular expression
 
 
 def _part(cache: BuildCache, key: str, part: int) -> bytes | None:

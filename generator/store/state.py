@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -43,8 +44,27 @@ class OutputFile(NamedTuple):
 class PageEntry(NamedTuple):
     """How one output file was made: the records and templates it read."""
 
-    deps: frozenset[str]  # record keys, "*" (every record) and "<type>:*"
+    # Record keys, "*" (every record), "<type>:*" and the like (see stale.py), each after a
+    # NUL, in order: as the store keeps them. A build that loads a hundred thousand pages
+    # asks each whether it names one of a few changed records, and splits none of them.
+    deps: str
     templates: frozenset[str]
+
+
+def page_entry(deps: Iterable[str], templates: frozenset[str]) -> PageEntry:
+    """The PageEntry of a page made from `deps` (names without NUL) and `templates`."""
+    return PageEntry(joined_names(deps), templates)
+
+
+def joined_names(names: Iterable[str]) -> str:
+    """Names, each after a NUL, in order (of a set: sorted)."""
+    ordered = sorted(names) if isinstance(names, (set, frozenset)) else names
+    return "".join("\0" + name for name in ordered)
+
+
+def names_in(joined: str) -> list[str]:
+    """The names that `joined_names` joined."""
+    return joined.split("\0")[1:]
 
 
 @dataclass

@@ -16,7 +16,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from generator.store.state import BuildCache, OutputFile, PageEntry, digest
+from generator.store.state import (
+    BuildCache,
+    OutputFile,
+    PageEntry,
+    digest,
+    joined_names,
+    names_in,
+)
 
 Row = tuple[Any, ...]
 Decode = Callable[[Row], tuple[Any, Any]]
@@ -155,22 +162,21 @@ def _record_decoder() -> Decode:
 
 
 def _page(path: str, entry: PageEntry) -> Row:
-    return (_k(path), _joined(entry.deps), _joined(entry.templates))
+    return (_k(path), _k(entry.deps), _joined(entry.templates))
 
 
 # Names each after a NUL, which no record key, template name or link target holds: a
 # hundred thousand pages' sets are split far faster than parsed as JSON.
 def _joined(names: Iterable[str]) -> str | bytes:
-    ordered = sorted(names) if isinstance(names, frozenset) else names
-    return _k("".join("\0" + name for name in ordered))
+    return _k(joined_names(names))
 
 
 def _split(data: object) -> list[str]:
-    return _ks(data).split("\0")[1:]
+    return names_in(_ks(data))
 
 
 def _page_decoder() -> Decode:
-    # Pages share their dependencies: one set object for each, and each name once.
+    # Pages share their templates: one set object for each set.
     sets: dict[str | bytes, frozenset[str]] = {}
 
     def names(data: str | bytes) -> frozenset[str]:
@@ -178,7 +184,7 @@ def _page_decoder() -> Decode:
         if found is None:
             found = sets[data] = frozenset(map(sys.intern, _split(data)))
         return found
-    return lambda row: (_ks(row[0]), PageEntry(names(row[1]), names(row[2])))
+    return lambda row: (_ks(row[0]), PageEntry(_ks(row[1]), names(row[2])))
 
 
 def _output(path: str, kept: OutputFile) -> Row:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from generator.errors import BuildFailed, Diagnostic
 from generator.render.batch import CheckedSite, Progress, write_site
-from generator.store.cache import BuildCache, PageEntry, digest, forget_cache
+from generator.store.cache import BuildCache, digest, forget_cache, page_entry
 from generator.write.indexing import index_whole
 from generator.write.lock import hold_interrupts
 from generator.write.paths import output_files
@@ -30,7 +30,7 @@ def write_output(checked: CheckedSite, site_dir: Path, out_dir: Path, fresh: Bui
                 errors.append(written)
             else:
                 digests[written.path] = written.digest
-                fresh.pages[written.path] = PageEntry(written.depends_on, written.templates)
+                fresh.pages[written.path] = page_entry(written.depends_on, written.templates)
             if progress:
                 progress(count, len(checked.pages))
         if errors:

@@ -10,7 +10,7 @@ from generator.errors import BuildFailed, Diagnostic
 from generator.read.load import STATIC_DIR, StaticFile
 from generator.render.batch import CheckedSite, Progress, render_site
 from generator.render.plan import Page
-from generator.store.cache import BuildCache, PageEntry, digest, forget_cache
+from generator.store.cache import BuildCache, digest, forget_cache, page_entry
 from generator.store.stale import stale_pages
 from generator.urls import SEARCH_BUNDLE
 from generator.write.indexing import IndexOptions, index_changes
@@ -97,7 +97,7 @@ class _Made:
             if isinstance(rendered, Diagnostic):
                 self.errors.append(rendered)
             else:
-                self.fresh.pages[rendered.path] = PageEntry(rendered.depends_on,
+                self.fresh.pages[rendered.path] = page_entry(rendered.depends_on,
                                                             rendered.templates)
                 _stage(self.patch, rendered.path, rendered.content, self.digests,
                        self.tampered)
