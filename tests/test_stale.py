@@ -35,3 +35,23 @@ def test_many_touched_names_are_looked_up_one_by_one_with_the_same_answer(
 def test_joined_names_come_apart_as_they_were(names: frozenset[str]) -> None:
     assert set(names_in(joined_names(names))) == names
     assert len(names_in(joined_names(names))) == len(names)
+
+
+def test_the_plain_forms_of_marks_and_backlinks_hold_every_field() -> None:
+    """What a record's hash is made from: a field added to one of these must be added to
+    plain_marks or plain_backlinks too, or a change to it would leave pages stale."""
+    from dataclasses import fields
+
+    from generator.link.backlinks import Backlink, BacklinkGroup
+    from generator.link.quotes import Citation, QuoteMark
+    from generator.store.stale import plain_backlinks, plain_marks
+
+    assert [f.name for f in fields(QuoteMark)] == ["start", "end", "anchor", "citations"]
+    assert [f.name for f in fields(Citation)] == ["record", "fact"]
+    assert [f.name for f in fields(BacklinkGroup)] == ["label", "links"]
+    assert [f.name for f in fields(Backlink)] == ["record", "fact"]
+    mark = QuoteMark(1, 5, "q-1", (Citation("company:acme", 2),))
+    assert plain_marks((mark,)) == ((1, 5, "q-1", (("company:acme", 2),)),)
+    group = BacklinkGroup("Cited in", (Backlink("company:acme", 2),))
+    assert plain_backlinks((group,)) == (("Cited in", (("company:acme", 2),)),)
+    assert plain_marks(None) is None and plain_backlinks(None) is None
