@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass
 
 from generator import urls
@@ -144,11 +145,15 @@ def template_names(site: Site, page: Page) -> list[str]:
 
 def plan_collisions(pages: tuple[Page, ...], static: list[StaticFile]) -> list[Diagnostic]:
     """An error naming every input when two of them would write one output path."""
+    # Nearly every path is claimed once: only those claimed again get a list, and are sorted.
+    first: dict[str, str] = {}
     claims: dict[str, list[str]] = {}
-    for page in pages:
-        claims.setdefault(page.path, []).append(page.origin)
-    for f in static:
-        claims.setdefault(f.dest, []).append(f"{STATIC_DIR}/{f.dest}")
+    for path, origin in itertools.chain(((p.path, p.origin) for p in pages),
+                                        ((f.dest, f"{STATIC_DIR}/{f.dest}") for f in static)):
+        if path in first:
+            claims.setdefault(path, [first[path]]).append(origin)
+        else:
+            first[path] = origin
     # The search index is written after everything else, over whatever is in its folder.
     diagnostics = [Diagnostic(f"{STATIC_DIR}/{f.dest}", 1, 1, f"'{SEARCH_BUNDLE}' holds the "
                               "search index, which the build writes; move this file elsewhere")
