@@ -83,6 +83,16 @@ def _key(text: str, tailor: tuple[tuple[str, str], ...]) -> bytes:
     return weights.tobytes()
 
 
+def remembered_sort_key(language: str, remembered: Callable[..., bytes] | None
+                        ) -> Callable[[str], bytes]:
+    """Titles' sort keys, from the last build where it made them (`remembered(language,
+    title, find=...)`; a hundred thousand of them take seconds)."""
+    plain = sort_key(language)
+    if remembered is None:
+        return plain
+    return functools.partial(remembered, language, find=plain)
+
+
 def ranks(titles: Iterable[tuple[str, str]], language: str,
           key: Callable[[str], bytes] | None = None) -> dict[str, int]:
     """Each (key, title)'s place when the titles are alphabetised; ties go by the title's

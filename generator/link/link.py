@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from generator.check.refhints import TitleIndex
 from generator.check.validate import Citation, Fact, Record
@@ -18,12 +18,12 @@ from generator.link.backlinks import MENTION_LABEL as MENTION_LABEL
 from generator.link.backlinks import Backlink as Backlink
 from generator.link.backlinks import BacklinkGroup as BacklinkGroup
 from generator.link.backlinks import group_backlinks, label_rank
-from generator.link.collation import ranks, sort_key
+from generator.link.collation import ranks, remembered_sort_key
 from generator.link.facets import find_facets
 from generator.link.folding import FoldedSource, fold_source
 from generator.link.markup import MarkupBudget, classify_link, find_links
 from generator.link.quotes import Span, find_quote, mark_quotes
-from generator.link.reuse import Linked, Lookups, NotedEdges, settings_hash
+from generator.link.reuse import Asked, Linked, Lookups, NotedEdges, settings_hash
 from generator.link.site import LinkMemo as LinkMemo
 from generator.link.site import Site as Site
 from generator.link.titles import find_subtitles
@@ -54,7 +54,7 @@ def link_site(config: SiteConfig, records: list[Record], broken: frozenset[str] 
     for record in linked:
         grouped[record.type].append(record)
     order = ranks(((r.key, r.title) for r in linked), config.language,
-                  _title_key(config.language, memo))
+                  remembered_sort_key(config.language, memo.sort_key if memo else None))
     by_type = {name: tuple(sorted(group, key=lambda r: order[r.key]))
                for name, group in grouped.items()}
     rank = label_rank(config)
@@ -65,16 +65,7 @@ def link_site(config: SiteConfig, records: list[Record], broken: frozenset[str] 
         return None, problems
     subtitles = find_subtitles(config, by_type, records_by_key)
     return Site(config, records_by_key, by_type, backlinks, quote_marks, fact_anchors, facets,
-                subtitles, also_anchors, aliases), linker.diagnostics
-
-
-def _title_key(language: str, memo: LinkMemo | None) -> Callable[[str], bytes]:
-    """Titles' sort keys, from the last build where it made them (a hundred thousand of
-    them take seconds)."""
-    plain = sort_key(language)
-    if memo is None:
-        return plain
-    return functools.partial(memo.sort_key, language, find=plain)
+                subtitles, also_anchors, aliases, linker.resolved), linker.diagnostics
 
 
 class _Linker:
@@ -94,6 +85,7 @@ class _Linker:
         self.folded: dict[str, FoldedSource] = {}
         self.diagnostics: list[Diagnostic] = []
         self.markup = MarkupBudget()
+        self.resolved: dict[str, tuple[tuple[str, str], ...]] = {}
 
     def error(self, record: Record, keypath: KeyPath, message: str) -> None:
         self.diagnostics.append(record.doc.error(keypath, message))
@@ -106,15 +98,24 @@ class _Linker:
                 and self.lookups.answers_still(linked.asked):
             linked.replay(self.edges, self.quotes, self.diagnostics)
             memo.keep_linked(record, linked)
+            self.note_resolved(record.key, linked.asked)
             return linked.record
         before = len(self.diagnostics)
         done = self.resolve(record)
         asked, edges, spans = self.lookups.taken(), self.edges.taken(), tuple(self.spans)
+        self.note_resolved(record.key, asked)
         self.spans.clear()
         found = tuple(self.diagnostics[before:])
         if memo and not any(d.is_error for d in found):
             memo.keep_linked(record, Linked(done, self.settings, asked, edges, spans, found))
         return done
+
+    def note_resolved(self, key: str, asked: Asked) -> None:
+        """Note the former slugs that record `key` named, as its linking resolved them."""
+        found = tuple((name, now) for question, name, now in asked
+                      if question == "alias" and isinstance(now, str))
+        if found:
+            self.resolved[key] = found
 
     def resolve(self, record: Record) -> Record:
         type_spec = self.config.type(record.type)

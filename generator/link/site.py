@@ -32,6 +32,9 @@ class Site:
     # (record, fact, n) -> the mark of the fact's n-th `also` quote, counting from 1
     also_anchors: dict[tuple[str, int, int], str] = dataclasses.field(default_factory=dict)
     aliases: Aliases = dataclasses.field(default_factory=dict)  # "type:former" -> record key
+    # record key -> the former slugs its refs and links name, each with the key it resolved
+    # to (where it names any): a link's URL changes with them, though the record does not
+    resolved: dict[str, tuple[tuple[str, str], ...]] = dataclasses.field(default_factory=dict)
 
     @property
     def type_names(self) -> frozenset[str]:

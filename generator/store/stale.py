@@ -50,7 +50,7 @@ def record_hashes(site: Site, before: BuildCache | None = None,
                            for i in range(1, len(f.also) + 1))) for f in record.facts)
         shown = (record, site.subtitles.get(key), anchors,
                  source_provenance(site.config, record), site.backlinks.get(key),
-                 site.quote_marks.get(key))
+                 site.quote_marks.get(key), site.resolved.get(key))
         if made_from is not None:
             made_from[key] = shown
         if before is not None and before.made_from.get(key) == shown:
@@ -62,12 +62,14 @@ def record_hashes(site: Site, before: BuildCache | None = None,
 
 def _hashes(record: Record, subtitle: str | None, anchors: tuple[Any, ...],
             provenance: object, backlinks: tuple[BacklinkGroup, ...] | None,
-            marks: tuple[QuoteMark, ...] | None) -> tuple[bytes, bytes, bytes]:
+            marks: tuple[QuoteMark, ...] | None, resolved: object
+            ) -> tuple[bytes, bytes, bytes]:
     # A source's citations show its publisher, date and archived copy beside its title.
     # A multilingual site's translations are part of it: its pages in each language (its
     # titles there among them).
     title = repr((record.title, subtitle, provenance, record.translations))
-    summary = repr((title, record.facts, anchors))
+    # Where its texts' links to former slugs lead: what its facts and fields link to.
+    summary = repr((title, record.facts, anchors, resolved))
     # Its former slugs are the redirects file's lines.
     full = repr((summary, record.fields, record.aliases, record.updated, record.corrections,
                  plain_backlinks(backlinks), plain_marks(marks)))
