@@ -556,3 +556,20 @@ def test_a_dev_servers_rebuilds_from_memory_equal_clean_builds(
             build(site, clean, load=False, save=False)
             assert tree_bytes(out) == tree_bytes(clean), name
 
+
+def test_a_dev_servers_rebuild_plans_again_only_the_pages_of_the_edited_record(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.render import pageset
+
+    first = build(site, tmp_path / "out")
+    planned: list[str] = []
+
+    def counted(built: Any, key: str) -> Any:
+        planned.append(key)
+        return real(built, key)
+    real = pageset.links_pages
+    monkeypatch.setattr(pageset, "links_pages", counted)
+    apply_edit(site, "acme fact reworded")
+    with mock.patch.object(memo, "SETTLED_NS", 0):
+        build_site(site, tmp_path / "out", options=Options(previous=first.cache, save=False))
+    assert planned == ["company:acme"]
