@@ -25,9 +25,10 @@ from generator.read.load import (
 )
 from generator.read.yamlsrc import parse_yaml
 from generator.render.batch import CheckedSite, Progress, render_site
+from generator.render.compiled import compiled_templates, know_compiled
 from generator.render.engine import THEME_DIR, check_templates, make_environment
 from generator.render.plan import Page, plan_collisions, plan_language_pages, plan_pages
-from generator.site.config import CONFIG_FILE, load_config, with_base_url
+from generator.site.config import NO_BASE_URL, load_config, with_base_url
 from generator.store.cache import (
     BuildCache,
     cache_generation,
@@ -55,11 +56,6 @@ from generator.write.pagefind import Started
 from generator.write.patch import can_patch, patch_output
 from generator.write.staging import check_output_dir, check_writable
 from generator.write.survey import Survey, begin_survey, survey_output, up_to_date
-
-NO_BASE_URL = Diagnostic(
-    CONFIG_FILE, 1, 1, "no base_url: feed.xml, sitemap.xml and robots.txt need absolute URLs, so "
-    "they are left out, and pages get no canonical link; set base_url in site.yaml or pass "
-    "--base-url", "warning")
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +238,8 @@ def _checked(site_dir: Path, out_dir: Path, base_url: str | None, previous: Buil
              fresh: BuildCache, refused: list[Diagnostic]) -> CheckedSite:
     """check_site for a build, noting in `fresh` what it found; the output folder's refusal
     is said with the site's errors."""
+    if previous is not None:
+        know_compiled(previous.compiled)
     try:
         with _few_collections():
             checked = check_site(site_dir, base_url, RecordMemo(previous, fresh))
@@ -254,6 +252,7 @@ def _checked(site_dir: Path, out_dir: Path, base_url: str | None, previous: Buil
         raise BuildFailed(refused)
     fresh.settings = digest(repr((checked.site.config, os.path.realpath(out_dir))).encode())
     fresh.config = config_hash(checked.site)
+    fresh.compiled = compiled_templates(checked.env)
     _note_hashes(checked, previous, fresh)
     return checked
 

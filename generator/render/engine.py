@@ -23,6 +23,7 @@ from generator.errors import Diagnostic, did_you_mean, error_at
 from generator.link.link import Site
 from generator.read.load import TEMPLATES_DIR
 from generator.render import pages, viewmodels
+from generator.render.compiled import COMPILED
 from generator.render.messages import messages_for, template_gettext
 from generator.render.outputs import render_file
 from generator.render.pages import page_context
@@ -84,24 +85,6 @@ def time_limit(seconds: float) -> Iterator[None]:
                                                      0.001))
 
 
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept in memory, by name and source checksum (Jinja checks it), so
-    a dev server's rebuild does not compile every template again."""
-
-    def __init__(self) -> None:
-        self.compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.compiled:
-            bucket.bytecode_from_string(self.compiled[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
-_COMPILED = _CompiledTemplates()
-
-
 def make_environment(site: Site, site_dir: Path) -> jinja2.Environment:
     """A sandboxed Jinja2 environment for `site`: autoescaped, strict about undefined names.
 
@@ -115,7 +98,7 @@ def make_environment(site: Site, site_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
-        bytecode_cache=_COMPILED,
+        bytecode_cache=COMPILED,
         extensions=[I18N],
     )
     words = messages_for(site.config.catalog)

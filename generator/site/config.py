@@ -25,6 +25,10 @@ from generator.site.schemacheck import check_document, is_http_url, make_validat
 from generator.urls import WINDOWS_DEVICES
 
 CONFIG_FILE = "site.yaml"
+NO_BASE_URL = Diagnostic(
+    CONFIG_FILE, 1, 1, "no base_url: feed.xml, sitemap.xml and robots.txt need absolute URLs, so "
+    "they are left out, and pages get no canonical link; set base_url in site.yaml or pass "
+    "--base-url", "warning")
 # Folders the generator writes itself; a record type cannot take them.
 RESERVED_FOLDERS = frozenset({"assets", "corrections", "data", "embed", "schema", "search",
                               "timeline", "pagefind"})

@@ -88,7 +88,7 @@ class BuildCache:
     validated: dict[str, tuple[Document, Record | None, tuple[Diagnostic, ...]]] = field(
         default_factory=dict)
     linked: dict[str, Linked] = field(default_factory=dict)  # path -> how it was linked
-    # key -> hashes of the linked record: in full, and its title and facts
+    # key -> hashes of the linked record: in full, its title and facts, and its title
     records: dict[str, tuple[bytes, bytes, bytes]] = field(default_factory=dict)
     # key -> what its hashes were made from, for a dev server's next build (not saved)
     made_from: dict[str, tuple[Any, ...]] = field(default_factory=dict, compare=False,
@@ -97,6 +97,8 @@ class BuildCache:
     memberships: dict[str, bytes] = field(default_factory=dict)
     pending: frozenset[str] = frozenset()  # stale pages a dev server left for later
     templates: dict[str, bytes] = field(default_factory=dict)  # name -> hash of its source
+    # Jinja's bytecode cache: templates compiled, kept in the signed state row as pickles are
+    compiled: dict[str, bytes] = field(default_factory=dict, repr=False)
     pages: dict[str, PageEntry] = field(default_factory=dict)  # output path -> how it was made
     outputs: dict[str, OutputFile] = field(default_factory=dict)  # every file in the output
     search: dict[str, bytes] = field(default_factory=dict)  # shard bundle -> hash of its pages
