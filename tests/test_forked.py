@@ -61,3 +61,18 @@ def test_without_fork_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.delattr(os, "fork")
     with Forked(os.getpid) as here:
         assert here.result() == os.getpid()
+
+
+def test_a_child_forked_from_another_thread_works_the_same() -> None:
+    """A dev server rebuilds in a thread of its own."""
+    import threading
+
+    found: list[int] = []
+
+    def rebuild() -> None:
+        with Forked(os.getpid) as child:
+            found.append(child.result())
+    thread = threading.Thread(target=rebuild)
+    thread.start()
+    thread.join()
+    assert found and found[0] != os.getpid()
