@@ -55,7 +55,7 @@ from generator.write.lock import WAIT_SECONDS, OutputLock
 from generator.write.pagefind import Started
 from generator.write.patch import can_patch, patch_output
 from generator.write.staging import check_output_dir, check_writable
-from generator.write.survey import Survey, begin_survey, survey_output, up_to_date
+from generator.write.survey import Survey, begin_survey, up_to_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,11 +264,11 @@ def _write(checked: CheckedSite, site_dir: Path, out_dir: Path, previous: BuildC
     the pages made, the files written, and warnings about what could not be cleared."""
     try:
         if can_patch(previous, fresh, out_dir):
-            assert previous is not None
+            # begun for every build with a previous one whose output may be changed
+            assert previous is not None and survey is not None
             index = IndexOptions(options.search, jobs, checked.warnings, options.search_started)
-            found = survey.result() if survey else survey_output(out_dir, previous)
-            return patch_output(checked, site_dir, out_dir, previous, fresh, found, progress,
-                                options.later, index)
+            return patch_output(checked, site_dir, out_dir, previous, fresh, survey.result(),
+                                progress, options.later, index)
         return write_output(checked, site_dir, out_dir, fresh, jobs, progress)
     except OSError as exc:
         # A full disk is the output's, not the file's that was being copied from (shutil
