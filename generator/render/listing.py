@@ -76,7 +76,7 @@ class Listings:
                  repr((order, [(d.record.key, d.fact.number) for d in facts]))
                  for year, facts in years.items()}
         for t in self.site.config.types:
-            shown |= self._table_pages(list_key(self.site, t.name), t.name,
+            shown |= self._table_pages(list_key(self.site, t.name), (t.name, "", ""),
                                        self.site.by_type[t.name])
             for spec in self.site.config.facets(t.name):
                 shown |= self._facet_pages(t.name, spec.name)
@@ -90,16 +90,16 @@ class Listings:
             for number, chunk in _chunks(values, FACET_VALUES_PER_PAGE)}
         for value in values:
             shown |= self._table_pages(facet_key(self.site, type_name, field, value.slug),
-                                       type_name, [self.site.records[k] for k in value.keys],
-                                       value.label)
+                                       (type_name, field, value.slug),
+                                       [self.site.records[k] for k in value.keys], value.label)
         return shown
 
-    def _table_pages(self, prefix: str, type_name: str, records: Sequence[Record],
-                     *more: str) -> dict[str, str]:
+    def _table_pages(self, prefix: str, listing: tuple[str, str, str],
+                     records: Sequence[Record], *more: str) -> dict[str, str]:
         size = self.site.config.page_size
+        type_name = listing[0]
         # Only a table of several pages has an A–Z jump, which links to the others.
-        letters = letter_starts([r.title for r in records], self.site.config.language) \
-            if len(records) > size else {}
+        letters = self.letter_starts(listing, records) if len(records) > size else {}
         columns = [f.name for f in self.columns(type_name)]
         head = (len(self.site.by_type[type_name]), len(records), columns, letters, more)
         return {f"{prefix}:{number}": repr((head, [r.key for r in chunk]))
