@@ -22,11 +22,7 @@ from generator.render.plan import EMBED_KINDS, Page
 from generator.render.redirects import redirect_context
 from generator.render.shards import EXACT_BUCKETS, plan_shards, search_filters, shard_bundle
 from generator.render.text import markdown_text, shorten
-from generator.render.views import (
-    FactView,
-    PageBuilder,
-    RecordView,
-)
+from generator.render.views import SUMMARY, FactView, PageBuilder, RecordView
 
 LATEST_FACTS = 8
 
@@ -99,7 +95,7 @@ def page_context(site: Site, page: Page) -> tuple[dict[str, Any], frozenset[str]
     return context, builder.depends_on() | _membership(site, page)
 
 
-def _membership(site: Site, page: Page) -> set[str]:
+def _membership(site: Site, page: Page) -> frozenset[str]:
     """What a page depends on besides the records it shows.
 
     A page of a table or a year of the timeline shows what its membership key stands for
@@ -110,17 +106,23 @@ def _membership(site: Site, page: Page) -> set[str]:
     """
     kind = page.kind
     if kind == "list":
-        return {f"{list_key(site, page.key)}:{page.number}"}
+        return frozenset({f"{list_key(site, page.key)}:{page.number}"})
     if kind == "facet":
-        return {f"{facet_key(site, page.key, page.part, page.value)}:{page.number}"}
+        return frozenset({f"{facet_key(site, page.key, page.part, page.value)}:{page.number}"})
     if kind == "facet-index":
-        return {facet_index_key(site, page.key, page.part, page.number)}
+        return frozenset({facet_index_key(site, page.key, page.part, page.number)})
     if kind == "timeline-year":
-        return {timeline_key(site, page.part)}
-    return {"links": {page.key}, "home": {"~*"}, "timeline": {"~*"}, "search": {"~*"},
-            "embed-record": {f"~{page.key}"}, "embed-fact": {f"~{page.key}"},
-            "corrections": {"*"}}.get(kind, set())
+        return frozenset({timeline_key(site, page.part)})
+    if kind == "links":
+        return frozenset({page.key})
+    if kind in EMBED_KINDS:
+        return frozenset({SUMMARY + page.key})
+    return _EVERY_RECORD.get(kind, frozenset())
 
+
+# Kinds of page that show something of every record.
+_EVERY_RECORD = {"home": frozenset({"~*"}), "timeline": frozenset({"~*"}),
+                 "search": frozenset({"~*"}), "corrections": frozenset({"*"})}
 
 _Context = listpages.Context
 
