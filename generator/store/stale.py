@@ -8,8 +8,7 @@ records only linked to ("^key": what a link shows, its title, subtitle and prove
 every record ("*"), every record's title and facts ("~*": the timeline, home page and feed)
 every record of one type ("<type>:*": its data files) and a listing's membership ("@…":
 which records and facts a page of a table or a year of the timeline shows, in order);
-added and removed records
-count as changed.
+added and removed records count as changed.
 """
 
 from __future__ import annotations
