@@ -50,10 +50,11 @@ def patch_output(checked: CheckedSite, site_dir: Path, out_dir: Path, previous: 
                      len(redo))
         # The search index is made of the record pages: they are made first, and indexed
         # while the other pages are made.
-        made.render([page for page in redo if page.kind == "record"])
+        in_index = set(indexed := checked.record_pages())
+        made.render([page for page in redo if page.path in in_index])
 
         def the_rest() -> None:
-            made.render([page for page in redo if page.kind != "record"])
+            made.render([page for page in redo if page.path not in in_index])
             if made.errors:
                 raise BuildFailed([*made.errors, *checked.warnings])
             _stage_statics(patch, checked.static, previous, fresh, digests, tampered)
@@ -61,7 +62,7 @@ def patch_output(checked: CheckedSite, site_dir: Path, out_dir: Path, previous: 
                          if rel not in planned and not rel.startswith(SEARCH_BUNDLE))
         if made.errors:
             the_rest()  # raises, with the errors of every page
-        index_changes(patch, checked.record_pages(), previous, fresh, tampered, digests, index,
+        index_changes(patch, indexed, previous, fresh, tampered, digests, index,
                       meanwhile=the_rest)
         hold_interrupts(out_dir)
         forget_cache(site_dir)  # until the cache again describes what the output holds
